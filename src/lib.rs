@@ -1,0 +1,17 @@
+//! chancheng (产城): how an industrial cluster zone and the city around it grow together or apart.
+//!
+//! Data flows one way: scenario file → [`scenario::Scenario`] (validated) → [`model::Simulation`]
+//! (state + monthly step) → indicators → [`output`] files and [`plot`] figures. The model knows
+//! nothing of files, threads or plots; [`experiment`] knows nothing of model internals beyond
+//! "run this scenario with this seed and give me indicators".
+
+// Loops over skills, sectors and districts index several parallel arrays at once; the index
+// form reads more clearly there than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
+pub mod cli;
+pub mod experiment;
+pub mod model;
+pub mod output;
+pub mod plot;
+pub mod scenario;

@@ -1,0 +1,132 @@
+//! The two agent types: firms and worker households. Plain data; behaviour lives in the submodels.
+
+use super::world::Tenure;
+
+/// Lifecycle of a firm. Prospects that have not chosen a district are not agents yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirmStatus {
+    Approval,
+    Construction,
+    Operating,
+    Idle,
+    Exited,
+}
+
+impl FirmStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirmStatus::Approval => "approval",
+            FirmStatus::Construction => "construction",
+            FirmStatus::Operating => "operating",
+            FirmStatus::Idle => "idle",
+            FirmStatus::Exited => "exited",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Firm {
+    pub id: u32,
+    pub sector: usize,
+    pub district: usize,
+    pub status: FirmStatus,
+    /// Months spent in the current status.
+    pub status_months: u32,
+    /// Month the firm started operating (negative: before the simulation).
+    pub born_month: i64,
+    /// Scale of the entrepreneur's idea (Lucas span of control): long-run workers at 2015 prices.
+    pub scale: f64,
+    /// Firm productivity A·z^(1−θ), moved by shocks, innovation and upgrading.
+    pub tfp: f64,
+    pub capital: f64,
+    pub land_ha: f64,
+    /// Floor rented in standard factories (industrial) or commercial buildings (services), m².
+    pub floor_rented: f64,
+    pub employees: [u32; 3],
+    pub vacancies: [u32; 3],
+    /// Probability this month that an employee of each skill is laid off.
+    pub layoff_prob: [f64; 3],
+    pub wage_premium: [f64; 3],
+    pub automation: f64,
+    pub cash: f64,
+    pub debt: f64,
+    pub guaranteed_debt: f64,
+    pub rd_stock: f64,
+    pub patents: u32,
+    pub high_tech: bool,
+    pub anchor: bool,
+    pub listed: bool,
+    pub stalled: bool,
+    pub loss_months: u32,
+    pub output: f64,
+    pub value_added: f64,
+    pub profit: f64,
+    pub rd_spend: f64,
+}
+
+impl Firm {
+    pub fn age_months(&self, month: u32) -> u32 {
+        (month as i64 - self.born_month).max(0) as u32
+    }
+    pub fn workers(&self) -> u32 {
+        self.employees.iter().sum()
+    }
+    pub fn is_active(&self) -> bool {
+        self.status == FirmStatus::Operating
+    }
+    /// Holding land or floor: everything between land purchase and exit.
+    pub fn holds_premises(&self) -> bool {
+        self.status != FirmStatus::Exited
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    LocalUrban,
+    LocalRural,
+    LandlessFarmer,
+    Migrant,
+}
+
+impl Origin {
+    /// Rural-origin people who are not yet citizens of the city (the 市民化 target group).
+    pub fn is_migrant_like(self) -> bool {
+        matches!(
+            self,
+            Origin::Migrant | Origin::LandlessFarmer | Origin::LocalRural
+        )
+    }
+}
+
+pub const NO_FIRM: u32 = u32::MAX;
+
+#[derive(Debug, Clone)]
+pub struct Worker {
+    pub skill: u8,
+    pub origin: Origin,
+    pub residence: usize,
+    pub tenure: Tenure,
+    pub employer: u32,
+    pub wage: f64,
+    pub reservation: f64,
+    pub months_unemployed: u32,
+    pub months_employed: u32,
+    pub settled: bool,
+    pub children: u8,
+    pub children_with: bool,
+    /// Months of training left (0 = not in training).
+    pub training_left: u32,
+    /// Firm that ordered the course (order-based training), or [`NO_FIRM`].
+    pub ordered_by: u32,
+    /// Set when something happened that makes the household reconsider where it lives.
+    pub review_residence: bool,
+}
+
+impl Worker {
+    pub fn is_employed(&self) -> bool {
+        self.employer != NO_FIRM
+    }
+    pub fn in_training(&self) -> bool {
+        self.training_left > 0
+    }
+}

@@ -1,0 +1,236 @@
+//! Step 4: firm entry. Prospects arrive as a Poisson stream by sector (raised by promotion and
+//! chain targeting), choose a district or the outside option in a logit over expected conditions,
+//! buy land or rent floor, wait through approval and construction, then start operating.
+
+use super::Simulation;
+use super::agents::FirmStatus;
+use super::world::Land;
+use crate::scenario::{DistrictKind, Premises};
+use rand::RngExt;
+
+impl Simulation {
+    pub(crate) fn firm_entry(&mut self) {
+        self.advance_projects();
+        let ns = self.economy.sectors.len();
+        let e = self.s.entry.clone();
+        let policy = self.s.policy.clone();
+        let promotion = (1.0 + policy.promotion_cny_per_year / e.promotion_reference_cny_per_year)
+            .powf(e.promotion_elasticity);
+        let linkage = self.anchor_linkage();
+        for si in 0..ns {
+            let base = self.economy.sectors[si].prospects_per_year / 12.0;
+            let targeting =
+                1.0 + policy.chain_targeting_share * e.chain_targeting_gain * linkage[si];
+            let n = self.poisson(base * promotion * targeting);
+            for _ in 0..n {
+                self.counters.prospects += 1;
+                let scale = self.draw_scale(self.s.firms.entrant_size_min_workers);
+                if let Some(di) = self.choose_location(si, scale) {
+                    self.found_firm(si, di, scale);
+                }
+            }
+        }
+    }
+
+    /// Approval → construction → operating; projects abandon during approval at a monthly hazard.
+    fn advance_projects(&mut self) {
+        let approval = self.s.policy.approval_months;
+        let construction = self.s.entry.construction_months;
+        let abandon = self.s.entry.approval_abandon_per_month;
+        for fi in 0..self.firms.len() {
+            let firm = &self.firms[fi];
+            match firm.status {
+                FirmStatus::Approval => {
+                    if self.rng.random_bool(abandon) {
+                        self.abandon_project(fi);
+                    } else if self.firms[fi].status_months as f64 >= approval {
+                        let firm = &mut self.firms[fi];
+                        firm.status = FirmStatus::Construction;
+                        firm.status_months = 0;
+                    }
+                }
+                FirmStatus::Construction if firm.status_months >= construction => {
+                    self.start_operating(fi);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn abandon_project(&mut self, fi: usize) {
+        let firm = &mut self.firms[fi];
+        firm.status = FirmStatus::Exited;
+        let (di, ha, floor, si) = (firm.district, firm.land_ha, firm.floor_rented, firm.sector);
+        firm.land_ha = 0.0;
+        firm.floor_rented = 0.0;
+        let d = &mut self.districts[di];
+        Land::transfer(&mut d.land.occupied, &mut d.land.serviced_free, ha);
+        match self.economy.sectors[si].premises {
+            Premises::IndustrialLand => {
+                d.factory_floor_used = (d.factory_floor_used - floor).max(0.0)
+            }
+            Premises::CommercialFloor => {
+                d.commercial_floor_used = (d.commercial_floor_used - floor).max(0.0)
+            }
+        }
+        self.counters.abandoned += 1;
+    }
+
+    /// The plant opens with the capital its owners and lenders can finance (equity first).
+    fn start_operating(&mut self, fi: usize) {
+        let mut firm = self.firms[fi].clone();
+        self.equip_at_optimum(&mut firm);
+        let target = firm.capital;
+        let working_cash = firm.cash;
+        firm.capital = 0.0;
+        firm.cash = working_cash + target * self.s.firms.entrant_equity_share;
+        firm.status = FirmStatus::Operating;
+        firm.status_months = 0;
+        firm.born_month = self.month as i64;
+        firm.anchor = firm.scale >= self.s.firms.anchor_min_workers;
+        self.firms[fi] = firm;
+        self.finance_investment(fi, target);
+        self.counters.entries += 1;
+    }
+
+    /// Normalised I–O linkage of each sector to the sectors of present anchor firms (0..1).
+    fn anchor_linkage(&self) -> Vec<f64> {
+        let ns = self.economy.sectors.len();
+        let mut weights = vec![0.0; ns];
+        for f in &self.firms {
+            if f.anchor && f.is_active() && self.is_cluster(f.district) {
+                weights[f.sector] += f.output;
+            }
+        }
+        let total: f64 = weights.iter().sum();
+        if total <= 0.0 {
+            return vec![0.0; ns];
+        }
+        for w in &mut weights {
+            *w /= total;
+        }
+        let link: Vec<f64> = (0..ns).map(|s| self.economy.linkage(s, &weights)).collect();
+        let max = link.iter().cloned().fold(0.0, f64::max);
+        if max > 0.0 {
+            link.iter().map(|l| l / max).collect()
+        } else {
+            link
+        }
+    }
+
+    /// Logit choice among feasible districts and the outside option; `None` = the prospect goes
+    /// elsewhere.
+    fn choose_location(&mut self, si: usize, scale: f64) -> Option<usize> {
+        let e = self.s.entry.clone();
+        let sector = self.economy.sectors[si].clone();
+        let policy = &self.s.policy;
+        let floor_need = scale * sector.floor_per_worker;
+        let land_need = self.land_need_ha(si, scale);
+        let max_commute = self.s.labour.max_commute_minutes;
+        let gumbel = |u: f64| -(-(u.max(1e-300)).ln()).ln();
+        let mut best: Option<usize> = None;
+        let u0: f64 = self.rng.random::<f64>();
+        let mut best_value = e.outside_option_utility + gumbel(u0);
+        for di in 0..self.districts.len() {
+            let d = &self.districts[di];
+            if !sector.locates_in.contains(&d.kind) {
+                continue;
+            }
+            let feasible = match sector.premises {
+                Premises::IndustrialLand => {
+                    d.land.serviced_free >= land_need
+                        || (scale <= self.s.land.standard_factory_max_workers
+                            && d.factory_floor - d.factory_floor_used >= floor_need)
+                }
+                Premises::CommercialFloor => {
+                    d.commercial_floor - d.commercial_floor_used >= floor_need
+                }
+            };
+            let red_line = policy.environmental_red_line
+                && d.pollution / self.s.environment.red_line_stock > 1.0
+                && sector.pollution_per_million > self.s.environment.red_line_pollution_threshold;
+            let u: f64 = self.rng.random::<f64>();
+            if !feasible || red_line {
+                continue;
+            }
+            let price = self.markets.price[self.market_of(si, di)];
+            let p_net = self.net_price(si, di, price);
+            let profit_index = (p_net / (1.0 - sector.input_share)).max(1e-3)
+                * self.productivity_multiplier(si, di);
+            let land_price = if sector.premises == Premises::IndustrialLand
+                && d.land.serviced_free >= land_need
+            {
+                d.land_price * (1.0 - policy.land_price_discount) / 1e6
+            } else {
+                0.0
+            };
+            let approval = if d.kind == DistrictKind::Cluster {
+                policy.approval_months
+            } else {
+                0.0
+            };
+            let infra = (self.infrastructure_quality(d.utilities, di)
+                + self.infrastructure_quality(d.logistics, di)
+                + self.infrastructure_quality(d.digital, di))
+                / 3.0;
+            let reachable: f64 = (0..self.districts.len())
+                .filter(|&o| self.travel.minutes[(o, di)] <= max_commute)
+                .map(|o| self.prev.district_unemployed[o])
+                .sum();
+            let value = e.profit_weight * profit_index.ln()
+                - e.land_price_weight_per_million_cny * land_price
+                - e.approval_weight_per_month * approval
+                + e.infrastructure_weight * infra
+                + e.supplier_weight * self.prev.chain[di][si]
+                + e.labour_weight * (1.0 + reachable / scale.max(1.0)).ln()
+                + gumbel(u);
+            if value > best_value {
+                best_value = value;
+                best = Some(di);
+            }
+        }
+        best
+    }
+
+    fn found_firm(&mut self, si: usize, di: usize, scale: f64) {
+        let sector = self.economy.sectors[si].clone();
+        let is_cluster = self.is_cluster(di);
+        let status = if is_cluster && sector.premises == Premises::IndustrialLand {
+            FirmStatus::Approval
+        } else {
+            FirmStatus::Construction
+        };
+        let mut firm = self.new_firm(si, di, scale, status);
+        let floor_need = scale * sector.floor_per_worker;
+        let land_need = self.land_need_ha(si, scale);
+        let discount = self.s.policy.land_price_discount;
+        let d = &mut self.districts[di];
+        match sector.premises {
+            Premises::IndustrialLand => {
+                let prefers_floor = scale <= self.s.land.standard_factory_max_workers
+                    && d.factory_floor - d.factory_floor_used >= floor_need;
+                if prefers_floor {
+                    firm.floor_rented = floor_need;
+                    d.factory_floor_used += floor_need;
+                } else {
+                    let ha =
+                        Land::transfer(&mut d.land.serviced_free, &mut d.land.occupied, land_need);
+                    firm.land_ha = ha;
+                    self.gov.accrued.land_sales += ha * d.land_price * (1.0 - discount);
+                    if self.rng.random_bool(self.s.firms.stalled_project_share) {
+                        // A land-banking project: holds the land, never builds (R3.2).
+                        let d = &mut self.districts[di];
+                        Land::transfer(&mut d.land.occupied, &mut d.land.idle, ha);
+                        firm.status = FirmStatus::Idle;
+                        firm.stalled = true;
+                    }
+                }
+            }
+            Premises::CommercialFloor => {
+                firm.floor_rented = floor_need;
+                d.commercial_floor_used += floor_need;
+            }
+        }
+        self.firms.push(firm);
+    }
+}

@@ -1,0 +1,707 @@
+//! Step 9: the indicators of MODEL.md §5, per district and for the region, every month.
+//! The catalogue below is the one place that names them (id, Chinese, English, unit).
+
+use super::Simulation;
+use super::agents::{FirmStatus, NO_FIRM};
+use super::world::Tenure;
+use crate::scenario::{DistrictKind, Premises, SectorGroup};
+
+pub struct IndicatorDef {
+    pub id: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+    pub unit: &'static str,
+}
+
+macro_rules! ind {
+    ($id:literal, $zh:literal, $en:literal, $unit:literal) => {
+        IndicatorDef {
+            id: $id,
+            name_zh: $zh,
+            name_en: $en,
+            unit: $unit,
+        }
+    };
+}
+
+pub const INDICATORS: &[IndicatorDef] = &[
+    ind!("gdp", "地区生产总值", "GDP (value added)", "CNY/yr"),
+    ind!(
+        "industrial_value_added",
+        "工业增加值",
+        "Industrial value added",
+        "CNY/yr"
+    ),
+    ind!(
+        "leading_industry_share",
+        "主导产业占工业比重",
+        "Leading-industry share of industry",
+        "share"
+    ),
+    ind!(
+        "chain_completeness",
+        "产业链完整度",
+        "Chain completeness",
+        "share"
+    ),
+    ind!("firms", "运营企业数", "Operating firms", "firms"),
+    ind!("firm_entries", "新投产企业", "Firm entries", "firms/month"),
+    ind!("firm_exits", "退出企业", "Firm exits", "firms/month"),
+    ind!(
+        "firm_entry_rate",
+        "企业进入率",
+        "Firm entry rate",
+        "share/yr"
+    ),
+    ind!("firm_exit_rate", "企业退出率", "Firm exit rate", "share/yr"),
+    ind!("prospects", "意向项目", "Firm prospects", "projects/month"),
+    ind!(
+        "price_index",
+        "产品价格指数",
+        "Output price index (region markets)",
+        "2015 = 1"
+    ),
+    ind!("hires", "招聘入职", "Hires", "workers/month"),
+    ind!(
+        "arrivals",
+        "新进入劳动力",
+        "Arrivals in the labour market",
+        "workers/month"
+    ),
+    ind!(
+        "departures",
+        "离开劳动力",
+        "Departures from the labour market",
+        "workers/month"
+    ),
+    ind!("employment", "就业人数", "Employment", "workers"),
+    ind!(
+        "employment_low",
+        "低技能就业",
+        "Employment, low skill",
+        "workers"
+    ),
+    ind!(
+        "employment_mid",
+        "中技能就业",
+        "Employment, mid skill",
+        "workers"
+    ),
+    ind!(
+        "employment_high",
+        "高技能就业",
+        "Employment, high skill",
+        "workers"
+    ),
+    ind!(
+        "high_skill_share",
+        "高技能就业比重",
+        "High-skill share of employment",
+        "share"
+    ),
+    ind!("unemployment_rate", "失业率", "Unemployment rate", "share"),
+    ind!("in_training", "在训人数", "Workers in training", "workers"),
+    ind!("avg_wage", "平均工资", "Average wage", "CNY/month"),
+    ind!(
+        "labour_productivity",
+        "劳动生产率",
+        "Labour productivity",
+        "CNY/worker/yr"
+    ),
+    ind!(
+        "value_added_per_ha",
+        "亩均效益（每公顷增加值）",
+        "Value added per hectare",
+        "CNY/ha/yr"
+    ),
+    ind!(
+        "idle_land_share",
+        "闲置土地比例",
+        "Idle land share",
+        "share"
+    ),
+    ind!(
+        "serviced_land_free",
+        "可供应工业用地",
+        "Serviced land available",
+        "ha"
+    ),
+    ind!("rd_intensity", "研发强度", "R&D intensity", "share of VA"),
+    ind!("patents", "专利累计", "Patents (cumulative)", "patents"),
+    ind!(
+        "high_tech_firms",
+        "高新技术企业",
+        "High-tech firms",
+        "firms"
+    ),
+    ind!(
+        "zone_residents",
+        "常住人口",
+        "Resident population",
+        "persons"
+    ),
+    ind!(
+        "households",
+        "模型住户",
+        "Modelled households living here",
+        "households"
+    ),
+    ind!("worker_agents", "劳动者主体数", "Worker agents", "agents"),
+    ind!(
+        "pendulum_index",
+        "钟摆指数（外住比例）",
+        "Pendulum index (share of workers living elsewhere)",
+        "share"
+    ),
+    ind!(
+        "settled_migrants",
+        "市民化人数",
+        "Settled migrants",
+        "households"
+    ),
+    ind!(
+        "left_behind_children",
+        "留守儿童",
+        "Left-behind children",
+        "children"
+    ),
+    ind!(
+        "housing_occupancy",
+        "住房入住率",
+        "Housing occupancy",
+        "share"
+    ),
+    ind!("market_rent", "市场租金", "Market rent", "CNY/month"),
+    ind!("rent_burden", "租金负担", "Rent burden", "share of wage"),
+    ind!(
+        "school_seats_per_child",
+        "每名儿童学位",
+        "School seats per child",
+        "seats/child"
+    ),
+    ind!(
+        "hospital_beds_per_1000",
+        "每千人病床",
+        "Hospital beds per 1,000",
+        "beds/1000"
+    ),
+    ind!("fiscal_revenue", "财政收入", "Fiscal revenue", "CNY/yr"),
+    ind!(
+        "fiscal_expenditure",
+        "财政支出",
+        "Fiscal expenditure",
+        "CNY/yr"
+    ),
+    ind!(
+        "land_revenue",
+        "土地出让收入",
+        "Land-transfer revenue",
+        "CNY/yr"
+    ),
+    ind!(
+        "capital_spending",
+        "公共投资",
+        "Public capital spending",
+        "CNY/yr"
+    ),
+    ind!(
+        "capital_cut",
+        "被削减的公共投资",
+        "Public capital cut for lack of funds",
+        "CNY/yr"
+    ),
+    ind!("government_debt", "政府债务", "Government debt", "CNY"),
+    ind!("ppp_obligations", "PPP支付义务", "PPP obligations", "CNY"),
+    ind!(
+        "debt_to_revenue",
+        "债务率（债务/年收入）",
+        "Debt to annual revenue",
+        "ratio"
+    ),
+    ind!("government_cash", "财政存量资金", "Government cash", "CNY"),
+    ind!(
+        "guarantee_fund_capital",
+        "担保基金资本",
+        "Guarantee-fund capital",
+        "CNY"
+    ),
+    ind!(
+        "guarantee_fund_losses",
+        "担保代偿损失累计",
+        "Guarantee-fund losses (cumulative)",
+        "CNY"
+    ),
+    ind!(
+        "pollution_ratio",
+        "污染/生态红线",
+        "Pollution to red line",
+        "ratio"
+    ),
+    ind!(
+        "coupling_coordination",
+        "产城融合度D",
+        "Industry–city coupling coordination D",
+        "0–1"
+    ),
+    ind!(
+        "coupling_band",
+        "融合等级",
+        "Coupling band (1 = extreme imbalance … 10 = high-quality coordination)",
+        "band"
+    ),
+    ind!(
+        "industry_subsystem",
+        "产业子系统U1",
+        "Industry subsystem U1",
+        "0–1"
+    ),
+    ind!("city_subsystem", "城市子系统U2", "City subsystem U2", "0–1"),
+    ind!(
+        "rural_reserve",
+        "农村剩余劳动力",
+        "Rural labour reserve",
+        "workers"
+    ),
+    ind!(
+        "migrant_pool",
+        "区外潜在流入人口",
+        "Potential migrants outside",
+        "workers"
+    ),
+    ind!(
+        "travel_minutes_to_city",
+        "至中心城区通勤时间",
+        "Travel time to the city",
+        "minutes"
+    ),
+];
+
+/// The ten bands of the coupling coordination degree D (0.1 wide).
+pub const COUPLING_BANDS_ZH: [&str; 10] = [
+    "极度失调",
+    "严重失调",
+    "中度失调",
+    "轻度失调",
+    "濒临失调",
+    "勉强协调",
+    "初级协调",
+    "中级协调",
+    "良好协调",
+    "优质协调",
+];
+pub const COUPLING_BANDS_EN: [&str; 10] = [
+    "extreme imbalance",
+    "serious imbalance",
+    "moderate imbalance",
+    "mild imbalance",
+    "verge of imbalance",
+    "barely coordinated",
+    "primary coordination",
+    "intermediate coordination",
+    "good coordination",
+    "high-quality coordination",
+];
+
+pub fn indicator(id: &str) -> Option<&'static IndicatorDef> {
+    INDICATORS.iter().find(|d| d.id == id)
+}
+
+/// One indicator value: district index (`None` = region), indicator id, value.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub district: Option<usize>,
+    pub indicator: String,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct MonthRecord {
+    pub month: u32,
+    pub label: String,
+    pub rows: Vec<Row>,
+}
+
+impl MonthRecord {
+    pub fn get(&self, district: Option<usize>, id: &str) -> Option<f64> {
+        self.rows
+            .iter()
+            .find(|r| r.district == district && r.indicator == id)
+            .map(|r| r.value)
+    }
+}
+
+/// Coupling coordination: C = 2√(U₁U₂)/(U₁+U₂), T = (U₁+U₂)/2, D = √(C·T).
+pub fn coupling_degree(u1: f64, u2: f64) -> f64 {
+    if u1 + u2 <= 0.0 {
+        return 0.0;
+    }
+    let c = 2.0 * (u1 * u2).sqrt() / (u1 + u2);
+    (c * (u1 + u2) / 2.0).sqrt()
+}
+
+pub fn coupling_band(d: f64) -> usize {
+    ((d * 10.0).floor() as usize + 1).clamp(1, 10)
+}
+
+/// Accumulators for one scope (a district or the zone/region aggregate).
+#[derive(Default, Clone)]
+struct Acc {
+    va: f64,
+    ind_va: f64,
+    leading_va: f64,
+    chain_w: f64,
+    chain_x: f64,
+    firms: f64,
+    emp: [f64; 3],
+    wage_sum: f64,
+    ind_land: f64,
+    rd: f64,
+    patents: f64,
+    high_tech: f64,
+    workers_here: f64,
+    living_elsewhere: f64,
+    unemployed: f64,
+    labour_force: f64,
+    households: f64,
+    residents: f64,
+    settled: f64,
+    migrant_like: f64,
+    left_behind: f64,
+    children_here: f64,
+    rent_sum: f64,
+    rent_n: f64,
+    in_training: f64,
+}
+
+impl Simulation {
+    pub(crate) fn observe(&mut self) -> MonthRecord {
+        self.gov.close_month();
+        self.update_previous_aggregates();
+        let nd = self.districts.len();
+        // Scope nd = region, nd + 1 = all cluster districts together (the zone).
+        let mut acc = vec![Acc::default(); nd + 2];
+        let zone = nd + 1;
+        let scopes = |d: usize, cluster: bool| -> Vec<usize> {
+            if cluster {
+                vec![d, nd, zone]
+            } else {
+                vec![d, nd]
+            }
+        };
+        for f in &self.firms {
+            if f.status != FirmStatus::Operating {
+                continue;
+            }
+            let sector = &self.economy.sectors[f.sector];
+            for s in scopes(f.district, self.is_cluster(f.district)) {
+                let a = &mut acc[s];
+                a.va += f.value_added * 12.0;
+                a.firms += 1.0;
+                for k in 0..3 {
+                    a.emp[k] += f.employees[k] as f64;
+                }
+                a.rd += f.rd_spend * 12.0;
+                if sector.is_industry() {
+                    a.ind_va += f.value_added * 12.0;
+                    if sector.group == SectorGroup::Leading {
+                        a.leading_va += f.value_added * 12.0;
+                    }
+                    a.chain_w += f.output;
+                    a.chain_x += f.output * self.prev.chain[f.district][f.sector];
+                }
+                if sector.premises == Premises::IndustrialLand {
+                    a.ind_land += f.land_ha + f.floor_rented / 10_000.0;
+                }
+            }
+        }
+        for f in &self.firms {
+            if f.status == FirmStatus::Exited {
+                continue;
+            }
+            for s in scopes(f.district, self.is_cluster(f.district)) {
+                acc[s].patents += f.patents as f64;
+                acc[s].high_tech += f64::from(u8::from(f.high_tech));
+            }
+        }
+        for w in &self.workers {
+            let res_cluster = self.is_cluster(w.residence);
+            for s in scopes(w.residence, res_cluster) {
+                let a = &mut acc[s];
+                a.households += 1.0;
+                a.residents += 1.0;
+                if w.children_with {
+                    a.residents += w.children as f64;
+                    a.children_here += w.children as f64;
+                }
+                if w.origin.is_migrant_like() {
+                    a.migrant_like += 1.0;
+                    if w.settled {
+                        a.settled += 1.0;
+                    }
+                }
+                if w.children > 0
+                    && !w.children_with
+                    && self.districts[w.residence].kind != DistrictKind::Rural
+                {
+                    a.left_behind += w.children as f64;
+                }
+                if w.in_training() {
+                    a.in_training += 1.0;
+                } else {
+                    a.labour_force += 1.0;
+                    if !w.is_employed() {
+                        a.unemployed += 1.0;
+                    }
+                }
+            }
+            if w.employer != NO_FIRM {
+                let wd = self.firms[w.employer as usize].district;
+                let wc = self.is_cluster(wd);
+                for s in scopes(wd, wc) {
+                    let a = &mut acc[s];
+                    a.workers_here += 1.0;
+                    a.wage_sum += w.wage;
+                    let elsewhere = if s == zone {
+                        !res_cluster
+                    } else {
+                        w.residence != wd
+                    };
+                    if elsewhere {
+                        a.living_elsewhere += 1.0;
+                    }
+                }
+                let rent = match w.tenure {
+                    Tenure::Market => self.districts[w.residence].market_rent,
+                    Tenure::Owned => {
+                        self.districts[w.residence].market_rent
+                            * self.s.housing.ownership_cost_share
+                    }
+                    Tenure::PublicRental => {
+                        self.districts[w.residence].market_rent
+                            * (1.0 - self.s.policy.public_rental_rent_discount)
+                    }
+                    Tenure::Resettlement => self.s.housing.resettlement_rent_cny_month,
+                    Tenure::Dormitory => self.s.housing.dormitory_rent_cny_month,
+                    Tenure::RuralHome => {
+                        if w.origin == super::agents::Origin::LocalRural {
+                            0.0
+                        } else {
+                            self.s.housing.rural_rent_cny_month
+                        }
+                    }
+                };
+                for s in scopes(w.residence, res_cluster) {
+                    acc[s].rent_sum += rent / w.wage.max(1.0);
+                    acc[s].rent_n += 1.0;
+                }
+            }
+        }
+        let mut rows = Vec::with_capacity(64 * (nd + 1));
+        let label = self.month_label(self.month);
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+        let coupling = self.s.coupling.clone();
+        let norm = |x: f64, r: [f64; 3]| ((x - r[0]) / (r[1] - r[0])).clamp(0.0, 1.0);
+        let weighted = |parts: &[(f64, [f64; 3])]| {
+            let w: f64 = parts.iter().map(|(_, r)| r[2]).sum();
+            if w <= 0.0 {
+                0.0
+            } else {
+                parts.iter().map(|(x, r)| norm(*x, *r) * r[2]).sum::<f64>() / w
+            }
+        };
+        let red_line = self.s.environment.red_line_stock;
+        let bg_children = self.s.households.background_children_per_resident;
+        for scope in 0..=nd {
+            let district = (scope < nd).then_some(scope);
+            // The region's residence-side figures describe the zone (all clusters together).
+            let a = &acc[scope];
+            let z = if scope == nd { &acc[zone] } else { a };
+            let mut push = |id: &str, value: f64| {
+                rows.push(Row {
+                    district,
+                    indicator: id.to_string(),
+                    value: if value.is_finite() { value } else { 0.0 },
+                })
+            };
+            let emp: f64 = a.emp.iter().sum();
+            push("gdp", a.va);
+            push("industrial_value_added", a.ind_va);
+            push("leading_industry_share", ratio(a.leading_va, a.ind_va));
+            push("chain_completeness", ratio(a.chain_x, a.chain_w));
+            push("firms", a.firms);
+            push("employment", emp);
+            push("employment_low", a.emp[0]);
+            push("employment_mid", a.emp[1]);
+            push("employment_high", a.emp[2]);
+            push("high_skill_share", ratio(a.emp[2], emp));
+            push("unemployment_rate", ratio(a.unemployed, a.labour_force));
+            push("in_training", a.in_training);
+            push("avg_wage", ratio(a.wage_sum, a.workers_here));
+            push("labour_productivity", ratio(a.va, emp));
+            let va_per_ha = ratio(z.ind_va, z.ind_land);
+            push("value_added_per_ha", va_per_ha);
+            push("rd_intensity", ratio(a.rd, a.va));
+            push("patents", a.patents);
+            push("high_tech_firms", a.high_tech);
+            let bg: f64 = match district {
+                Some(d) => self.districts[d].background_residents,
+                None => self
+                    .districts
+                    .iter()
+                    .filter(|d| d.kind == DistrictKind::Cluster)
+                    .map(|d| d.background_residents)
+                    .sum(),
+            };
+            push("zone_residents", z.residents + bg);
+            push("households", a.households);
+            let pendulum = ratio(z.living_elsewhere, z.workers_here);
+            push("pendulum_index", pendulum);
+            push("settled_migrants", a.settled);
+            push("left_behind_children", a.left_behind);
+            push("rent_burden", ratio(a.rent_sum, a.rent_n));
+            let (land, housing, occupied, seats, beds, commercial, pollution, bg_res) =
+                match district {
+                    Some(d) => {
+                        let d = &self.districts[d];
+                        (
+                            d.land.clone(),
+                            d.housing[..4].iter().sum::<f64>(),
+                            d.occupied[..4].iter().map(|x| *x as f64).sum::<f64>(),
+                            d.school_seats,
+                            d.hospital_beds,
+                            d.commercial_floor,
+                            d.pollution / red_line,
+                            d.background_residents,
+                        )
+                    }
+                    None => {
+                        let cl: Vec<&super::world::District> = self
+                            .districts
+                            .iter()
+                            .filter(|d| d.kind == DistrictKind::Cluster)
+                            .collect();
+                        let mut land = super::world::Land::default();
+                        for d in &cl {
+                            land.total += d.land.total;
+                            land.reserve += d.land.reserve;
+                            land.serviced_free += d.land.serviced_free;
+                            land.occupied += d.land.occupied;
+                            land.idle += d.land.idle;
+                        }
+                        (
+                            land,
+                            cl.iter().map(|d| d.housing[..4].iter().sum::<f64>()).sum(),
+                            cl.iter()
+                                .map(|d| d.occupied[..4].iter().map(|x| *x as f64).sum::<f64>())
+                                .sum(),
+                            cl.iter().map(|d| d.school_seats).sum(),
+                            cl.iter().map(|d| d.hospital_beds).sum(),
+                            cl.iter().map(|d| d.commercial_floor).sum(),
+                            cl.iter()
+                                .map(|d| d.pollution / red_line)
+                                .fold(0.0, f64::max),
+                            cl.iter().map(|d| d.background_residents).sum(),
+                        )
+                    }
+                };
+            push(
+                "idle_land_share",
+                ratio(land.idle, land.occupied + land.idle),
+            );
+            push("serviced_land_free", land.serviced_free);
+            push("housing_occupancy", ratio(occupied, housing));
+            let children = z.children_here + bg_res * bg_children;
+            let seats_per_child = ratio(seats, children);
+            push("school_seats_per_child", seats_per_child);
+            let residents = z.residents + bg_res;
+            let beds_per_1000 = ratio(beds, residents / 1000.0);
+            push("hospital_beds_per_1000", beds_per_1000);
+            push("pollution_ratio", pollution);
+            if let Some(d) = district {
+                push("market_rent", self.districts[d].market_rent);
+                let city = self.first_district_of(DistrictKind::City);
+                push("travel_minutes_to_city", self.travel.minutes[(d, city)]);
+            }
+            let is_zone_scope = district.is_none_or(|d| self.is_cluster(d));
+            if is_zone_scope {
+                let z_emp: f64 = z.emp.iter().sum();
+                let u1 = weighted(&[
+                    (va_per_ha, coupling.value_added_per_ha_cny_year),
+                    (ratio(z.va, z_emp), coupling.labour_productivity_cny_year),
+                    (ratio(z.rd, z.va), coupling.rd_intensity),
+                    (ratio(z.chain_x, z.chain_w), coupling.chain_completeness),
+                ]);
+                let u2 = weighted(&[
+                    (
+                        ratio(z.workers_here - z.living_elsewhere, z.workers_here),
+                        coupling.residents_per_worker,
+                    ),
+                    (seats_per_child, coupling.school_seats_per_child),
+                    (beds_per_1000, coupling.hospital_beds_per_1000),
+                    (
+                        ratio(commercial, residents),
+                        coupling.commercial_m2_per_resident,
+                    ),
+                    (ratio(z.settled, z.migrant_like), coupling.settled_share),
+                    (1.0 - pollution, coupling.clean_environment),
+                ]);
+                let dd = coupling_degree(u1, u2);
+                push("industry_subsystem", u1);
+                push("city_subsystem", u2);
+                push("coupling_coordination", dd);
+                push("coupling_band", coupling_band(dd) as f64);
+            }
+            if district.is_none() {
+                let c = &self.counters;
+                let active = a.firms.max(1.0);
+                push("firm_entries", c.entries as f64);
+                push("firm_exits", c.exits as f64);
+                push("firm_entry_rate", c.entries as f64 * 12.0 / active);
+                push("firm_exit_rate", c.exits as f64 * 12.0 / active);
+                push("prospects", c.prospects as f64);
+                push("hires", c.hires as f64);
+                push("arrivals", c.arrivals as f64);
+                push("departures", c.departures as f64);
+                let (mut pv, mut v) = (0.0, 0.0);
+                for (i, p) in self.markets.price.iter().enumerate() {
+                    if i % (nd + 1) == nd {
+                        pv += p * self.markets.supply[i];
+                        v += self.markets.supply[i];
+                    }
+                }
+                push("price_index", ratio(pv, v));
+                push("worker_agents", self.workers.len() as f64);
+                let f = &self.gov.flows;
+                push("fiscal_revenue", self.gov.annual_revenue());
+                push("fiscal_expenditure", self.gov.annual_expenditure());
+                push("land_revenue", f.land_revenue * 12.0);
+                push("capital_spending", f.capital_spending * 12.0);
+                push("capital_cut", f.capital_cut * 12.0);
+                push("government_debt", self.gov.debt());
+                push("ppp_obligations", self.gov.ppp_obligations());
+                push(
+                    "debt_to_revenue",
+                    ratio(self.gov.debt(), self.gov.annual_revenue()),
+                );
+                push("government_cash", self.gov.cash);
+                push("guarantee_fund_capital", self.fund.capital);
+                push("guarantee_fund_losses", self.fund.cumulative_losses);
+                push("rural_reserve", self.pools.rural_reserve);
+                push("migrant_pool", self.pools.migrant_pool);
+                for (si, sector) in self.economy.sectors.iter().enumerate() {
+                    let e: f64 = (0..nd).map(|d| self.prev.employment[d][si]).sum();
+                    rows.push(Row {
+                        district: None,
+                        indicator: format!("employment.{}", sector.id),
+                        value: e,
+                    });
+                }
+            }
+        }
+        MonthRecord {
+            month: self.month,
+            label,
+            rows,
+        }
+    }
+}

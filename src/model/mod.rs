@@ -1,0 +1,697 @@
+//! The simulation: state, initialisation and the fixed monthly schedule (MODEL.md §3).
+//!
+//! The model knows nothing of files, threads or plots: it takes a validated [`Scenario`] and a
+//! seed, and hands back indicators month by month and firm microdata on request.
+
+pub mod agents;
+mod budget;
+mod entry;
+pub mod indicators;
+pub mod invariants;
+mod labour;
+mod markets;
+mod people;
+mod production;
+pub mod public;
+mod stocks;
+pub mod world;
+
+use crate::scenario::{Premises, Scenario, ScenarioFile};
+use agents::{Firm, FirmStatus, NO_FIRM, Origin, Worker};
+use indicators::MonthRecord;
+use public::{Delivery, Government, GuaranteeFund};
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, Poisson};
+use world::{District, Economy, Tenure, Travel};
+
+/// The generator of every random draw: stable across rand releases (CRAFT.md).
+pub type Rng = rand::rngs::Xoshiro256PlusPlus;
+
+/// Firm microdata as written to `firms.csv`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FirmRecord {
+    pub id: u32,
+    pub sector: String,
+    pub district: String,
+    pub status: &'static str,
+    pub employees: u32,
+    pub employees_low: u32,
+    pub employees_mid: u32,
+    pub employees_high: u32,
+    /// Gross output, CNY per month.
+    pub output: f64,
+    /// Value added per worker, CNY per year.
+    pub value_added_per_worker: f64,
+    /// Firm productivity A (TFP, including innovation and shocks).
+    pub productivity: f64,
+    pub capital: f64,
+    pub land_ha: f64,
+    pub age_months: u32,
+    pub anchor: bool,
+    pub high_tech: bool,
+    pub patents: u32,
+    pub automation: f64,
+    /// Profit of the last month, CNY.
+    pub profit: f64,
+    pub cash: f64,
+    pub months_of_losses: u32,
+}
+
+/// Labour outside the zone's labour market, as SD stocks until people enter it.
+#[derive(Debug, Clone, Default)]
+pub struct Pools {
+    pub rural_reserve: f64,
+    pub migrant_pool: f64,
+    /// Perceived expected income of a newcomer (job-finding rate × wage), exponentially smoothed.
+    pub perceived_income: f64,
+    pub job_finding_rate: f64,
+    /// The perceived income of the first month: arrivals respond to its ratio to this level.
+    pub reference_income: f64,
+}
+
+/// Markets: one per (sector, district) for district-scope sectors and one per sector for the
+/// region-scope ones. Index with [`Simulation::market_of`].
+#[derive(Debug, Clone, Default)]
+pub struct Markets {
+    pub price: Vec<f64>,
+    pub supply: Vec<f64>,
+    pub demand: Vec<f64>,
+    pub external_base: Vec<f64>,
+    pub shock: Vec<f64>,
+    pub trend_level: f64,
+}
+
+/// Aggregates of the previous month that this month's decisions read (so that agent order does
+/// not matter beyond what the seed fixes).
+#[derive(Debug, Clone, Default)]
+pub struct Previous {
+    /// Employment by [district][sector].
+    pub employment: Vec<Vec<f64>>,
+    /// Output by [district][sector].
+    pub output: Vec<Vec<f64>>,
+    /// Chain completeness by [district][sector].
+    pub chain: Vec<Vec<f64>>,
+    /// Workers employed in each district.
+    pub district_workers: Vec<f64>,
+    /// Unemployed searchers living in each district.
+    pub district_unemployed: Vec<f64>,
+    pub vacancies: [f64; 3],
+    pub unemployed: [f64; 3],
+    pub employed: [f64; 3],
+    pub hires: f64,
+    pub searchers: f64,
+    /// Household consumption spent in each district.
+    pub consumption: Vec<f64>,
+}
+
+/// Events counted during one month.
+#[derive(Debug, Clone, Default)]
+pub struct MonthCounters {
+    pub entries: u32,
+    pub exits: u32,
+    pub prospects: u32,
+    pub abandoned: u32,
+    pub hires: u32,
+    pub arrivals: u32,
+    pub departures: u32,
+    pub trained: u32,
+    pub rd_subsidy: f64,
+    pub interest_subsidy: f64,
+    pub talent_subsidy: f64,
+    pub land_reclaimed: f64,
+}
+
+pub struct Simulation {
+    pub(crate) s: ScenarioFile,
+    pub(crate) districts: Vec<District>,
+    pub(crate) economy: Economy,
+    pub(crate) travel: Travel,
+    pub(crate) firms: Vec<Firm>,
+    pub(crate) workers: Vec<Worker>,
+    pub(crate) gov: Government,
+    pub(crate) fund: GuaranteeFund,
+    pub(crate) pools: Pools,
+    pub(crate) markets: Markets,
+    pub(crate) wage_index: [f64; 3],
+    pub(crate) outside_wage: [f64; 3],
+    pub(crate) month: u32,
+    pub(crate) rng: Rng,
+    pub(crate) pipeline: Vec<Delivery>,
+    /// Idle land of closed plants, per district: (month it became idle, ha).
+    pub(crate) idle_pool: Vec<Vec<(u32, f64)>>,
+    pub(crate) prev: Previous,
+    pub(crate) counters: MonthCounters,
+    pub(crate) incubator_capital: f64,
+    pub(crate) amenity_cache: Vec<f64>,
+    pub(crate) seats_cache: Vec<f64>,
+    pub(crate) peak_firms: usize,
+    pub(crate) peak_workers: usize,
+    pub(crate) next_firm_id: u32,
+    pub(crate) year0: i32,
+    pub(crate) month0: u32,
+}
+
+impl Simulation {
+    /// Builds the 2015 initial state of a scenario. Random draws come only from `seed`.
+    pub fn new(scenario: &Scenario, seed: u64) -> Simulation {
+        let s = scenario.spec().clone();
+        let (year0, month0) = crate::scenario::parse_year_month(&s.time.start).unwrap_or((2016, 1));
+        let districts: Vec<District> = s
+            .districts
+            .iter()
+            .map(|(id, d)| District::from_spec(id, d))
+            .collect();
+        let economy = Economy::from_spec(&s);
+        let mut travel = Travel::from_spec(&s);
+        travel.update(&districts);
+        let nd = districts.len();
+        let ns = economy.sectors.len();
+        let wage_index = [
+            s.labour.initial_wage_low_cny,
+            s.labour.initial_wage_mid_cny,
+            s.labour.initial_wage_high_cny,
+        ];
+        let mut sim = Simulation {
+            gov: Government::new(s.government.initial_cash_cny, s.government.initial_debt_cny),
+            fund: GuaranteeFund {
+                leverage: s.policy.guarantee_leverage,
+                ..GuaranteeFund::default()
+            },
+            pools: Pools {
+                rural_reserve: s.households.rural_reserve_workers,
+                migrant_pool: s.households.migrant_pool_workers,
+                perceived_income: 0.0,
+                job_finding_rate: 0.0,
+                reference_income: 0.0,
+            },
+            markets: Markets::default(),
+            wage_index,
+            outside_wage: wage_index,
+            month: 0,
+            rng: Rng::seed_from_u64(seed),
+            pipeline: Vec::new(),
+            idle_pool: vec![Vec::new(); nd],
+            prev: Previous {
+                employment: vec![vec![0.0; ns]; nd],
+                output: vec![vec![0.0; ns]; nd],
+                chain: vec![vec![0.0; ns]; nd],
+                district_workers: vec![0.0; nd],
+                district_unemployed: vec![0.0; nd],
+                consumption: vec![0.0; nd],
+                ..Previous::default()
+            },
+            counters: MonthCounters::default(),
+            incubator_capital: 0.0,
+            amenity_cache: vec![0.0; nd],
+            seats_cache: vec![0.0; nd],
+            peak_firms: 0,
+            peak_workers: 0,
+            next_firm_id: 0,
+            year0,
+            month0,
+            districts,
+            economy,
+            travel,
+            firms: Vec::new(),
+            workers: Vec::new(),
+            s,
+        };
+        sim.initialise();
+        sim
+    }
+
+    pub fn month(&self) -> u32 {
+        self.month
+    }
+    pub fn months_total(&self) -> u32 {
+        self.s.time.months
+    }
+    pub fn is_done(&self) -> bool {
+        self.month >= self.s.time.months
+    }
+    pub fn firms(&self) -> &[Firm] {
+        &self.firms
+    }
+    pub fn workers(&self) -> &[Worker] {
+        &self.workers
+    }
+    pub fn districts(&self) -> &[District] {
+        &self.districts
+    }
+    pub fn economy(&self) -> &Economy {
+        &self.economy
+    }
+    pub fn government(&self) -> &Government {
+        &self.gov
+    }
+    pub fn guarantee_fund(&self) -> &GuaranteeFund {
+        &self.fund
+    }
+    pub fn peak_firms(&self) -> usize {
+        self.peak_firms
+    }
+    pub fn peak_workers(&self) -> usize {
+        self.peak_workers
+    }
+    /// Label of the month about to be simulated (or last simulated, after the end), `YYYY-MM`.
+    pub fn month_label(&self, month: u32) -> String {
+        let total = self.month0 - 1 + month;
+        format!(
+            "{:04}-{:02}",
+            self.year0 + (total / 12) as i32,
+            total % 12 + 1
+        )
+    }
+
+    /// Microdata of every firm that holds land or floor (prospects in approval and construction,
+    /// operating and idle firms), in id order.
+    pub fn firm_records(&self) -> Vec<FirmRecord> {
+        self.firms
+            .iter()
+            .filter(|f| f.holds_premises())
+            .map(|f| FirmRecord {
+                id: f.id,
+                sector: self.economy.sectors[f.sector].id.clone(),
+                district: self.districts[f.district].id.clone(),
+                status: f.status.as_str(),
+                employees: f.workers(),
+                employees_low: f.employees[0],
+                employees_mid: f.employees[1],
+                employees_high: f.employees[2],
+                output: f.output,
+                value_added_per_worker: if f.workers() > 0 {
+                    f.value_added * 12.0 / f.workers() as f64
+                } else {
+                    0.0
+                },
+                productivity: f.tfp,
+                capital: f.capital,
+                land_ha: f.land_ha,
+                age_months: f.age_months(self.month),
+                anchor: f.anchor,
+                high_tech: f.high_tech,
+                patents: f.patents,
+                automation: f.automation,
+                profit: f.profit,
+                cash: f.cash,
+                months_of_losses: f.loss_months,
+            })
+            .collect()
+    }
+
+    /// Index of the market a sector sells in from a district.
+    pub(crate) fn market_of(&self, sector: usize, district: usize) -> usize {
+        let nd = self.districts.len();
+        match self.economy.sectors[sector].market {
+            crate::scenario::MarketScope::Region => sector * (nd + 1) + nd,
+            crate::scenario::MarketScope::District => sector * (nd + 1) + district,
+        }
+    }
+
+    /// Advances one month through the fixed schedule and returns its indicators.
+    pub fn step(&mut self) -> MonthRecord {
+        self.counters = MonthCounters::default();
+        self.gov.begin_month();
+        self.exogenous_drivers(); // 1
+        self.government_budget(); // 2
+        self.advance_stocks(); // 3
+        self.firm_entry(); // 4
+        self.production_and_investment(); // 5
+        self.labour_market(); // 6
+        self.households(); // 7
+        self.exit_and_land(); // 8
+        let record = self.observe(); // 9
+        #[cfg(debug_assertions)]
+        if let Err(violation) = invariants::check(self) {
+            panic!("{violation}");
+        }
+        self.peak_firms = self
+            .peak_firms
+            .max(self.firms.iter().filter(|f| f.holds_premises()).count());
+        self.peak_workers = self.peak_workers.max(self.workers.len());
+        self.month += 1;
+        record
+    }
+
+    /// Firm-level user cost of capital per month (interest + depreciation).
+    pub(crate) fn user_cost(&self, firm: &Firm) -> f64 {
+        let mut rate =
+            self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year;
+        if firm.anchor {
+            rate -= self.s.policy.interest_subsidy_per_year;
+        }
+        (rate.max(0.0) + self.s.firms.capital_depreciation_per_year) / 12.0
+    }
+
+    /// Land a new project needs, in ha: floor / FAR, FAR raised by the minimum-FAR rule.
+    pub(crate) fn land_need_ha(&self, sector: usize, workers: f64) -> f64 {
+        let far = self
+            .s
+            .land
+            .base_floor_area_ratio
+            .max(self.s.policy.min_floor_area_ratio);
+        workers * self.economy.sectors[sector].floor_per_worker / far / 10_000.0
+            * (1.0 + self.s.entry.land_buffer_share)
+    }
+
+    fn initialise(&mut self) {
+        let nd = self.districts.len();
+        let ns = self.economy.sectors.len();
+        let nm = ns * (nd + 1);
+        self.markets = Markets {
+            price: vec![1.0; nm],
+            supply: vec![0.0; nm],
+            demand: vec![0.0; nm],
+            external_base: vec![0.0; nm],
+            shock: vec![0.0; nm],
+            trend_level: 1.0,
+        };
+        // 1. Initial firms with their scale; 2015 same-sector employment ≈ Σ scale.
+        let mut planned: Vec<(usize, usize, f64)> = Vec::new();
+        let sector_ids: Vec<String> = self.economy.sectors.iter().map(|x| x.id.clone()).collect();
+        let district_ids: Vec<String> = self.districts.iter().map(|d| d.id.clone()).collect();
+        for (si, sid) in sector_ids.iter().enumerate() {
+            let initial = self.s.sectors[sid].initial_firms.clone();
+            for (district, count) in &initial {
+                let Some(di) = district_ids.iter().position(|d| d == district) else {
+                    continue;
+                };
+                for _ in 0..*count {
+                    let z = self.draw_scale(self.s.firms.size_min_workers);
+                    planned.push((si, di, z));
+                }
+            }
+        }
+        for &(si, di, z) in &planned {
+            self.prev.employment[di][si] += z;
+            self.prev.district_workers[di] += z;
+        }
+        // 2. Chain completeness from who is present, then productivity backed out so that a firm
+        //    at its sector's average conditions employs `scale` workers at 2015 wages and prices.
+        for si in 0..ns {
+            for di in 0..nd {
+                self.prev.output[di][si] = self.prev.employment[di][si];
+            }
+        }
+        self.update_chain_completeness();
+        for si in 0..ns {
+            let (mut weight, mut m_sum, mut c_sum) = (0.0, 0.0, 0.0);
+            for di in 0..nd {
+                let e = self.prev.employment[di][si];
+                if e > 0.0 {
+                    weight += e;
+                    m_sum += e * self.productivity_multiplier(si, di);
+                    c_sum += e * self.prev.chain[di][si];
+                }
+            }
+            let (m, c) = if weight > 0.0 {
+                (m_sum / weight, c_sum / weight)
+            } else {
+                (1.0, 0.0)
+            };
+            self.economy.sectors[si].base_tfp = self.calibrate_tfp(si, m, c);
+        }
+        // 3. Create the firms at their long-run optimum.
+        let occupied_total: Vec<f64> = self.districts.iter().map(|d| d.land.occupied).collect();
+        let mut land_scale_sum = vec![0.0; nd];
+        for &(si, di, z) in &planned {
+            if self.economy.sectors[si].premises == Premises::IndustrialLand {
+                land_scale_sum[di] += z;
+            }
+        }
+        for &(si, di, z) in &planned {
+            let age = self.rng.random_range(0..180u32);
+            let mut firm = self.new_firm(si, di, z, FirmStatus::Operating);
+            firm.born_month = -(age as i64);
+            self.equip_at_optimum(&mut firm);
+            match self.economy.sectors[si].premises {
+                Premises::IndustrialLand => {
+                    // The 2015 occupied land is divided among the 2015 firms by scale.
+                    firm.land_ha = occupied_total[di] * z / land_scale_sum[di].max(1e-9);
+                }
+                Premises::CommercialFloor => {
+                    let floor = z * self.economy.sectors[si].floor_per_worker;
+                    firm.floor_rented = floor;
+                    self.districts[di].commercial_floor_used += floor;
+                }
+            }
+            firm.anchor = z >= self.s.firms.anchor_min_workers;
+            self.firms.push(firm);
+        }
+        for d in 0..nd {
+            let idle = self.districts[d].land.idle;
+            if idle > 0.0 {
+                self.idle_pool[d].push((0, idle));
+            }
+        }
+        // 4. Workers filling the firms, plus the unemployed.
+        self.create_initial_workers();
+        // 5. Supply and demand at 2015 prices: demand from outside the modelled economy (other
+        //    regions; background residents) is backed out so that every 2015 market clears at p = 1.
+        self.update_previous_aggregates();
+        self.compute_market_supply_demand();
+        for m in 0..self.markets.price.len() {
+            let gap = self.markets.supply[m] - self.markets.demand[m];
+            self.markets.external_base[m] = gap.max(0.0);
+        }
+        self.fund.capital = 0.0;
+        self.peak_firms = self.firms.len();
+        self.peak_workers = self.workers.len();
+    }
+
+    /// Firm scale from a Pareto law truncated to the scenario's maximum (heavy-tailed sizes).
+    pub(crate) fn draw_scale(&mut self, min: f64) -> f64 {
+        let shape = self.s.firms.size_pareto_shape;
+        let max = self.s.firms.size_max_workers.max(min);
+        let tail = (min / max).powf(shape);
+        let u: f64 = self.rng.random::<f64>();
+        min * (1.0 - u * (1.0 - tail)).powf(-1.0 / shape)
+    }
+
+    /// Wages a firm offers: the regional index plus the firm's premium.
+    pub(crate) fn firm_wage(&self, firm: &Firm, skill: usize) -> f64 {
+        self.wage_index[skill] * (1.0 + firm.wage_premium[skill])
+    }
+
+    pub(crate) fn new_firm(
+        &mut self,
+        sector: usize,
+        district: usize,
+        scale: f64,
+        status: FirmStatus,
+    ) -> Firm {
+        let theta =
+            self.economy.sectors[sector].alpha + self.economy.sectors[sector].labour_elasticity();
+        let tfp = self.economy.sectors[sector].base_tfp * scale.powf(1.0 - theta);
+        let id = self.next_firm_id;
+        self.next_firm_id += 1;
+        Firm {
+            id,
+            sector,
+            district,
+            status,
+            status_months: 0,
+            born_month: self.month as i64,
+            scale,
+            tfp,
+            capital: 0.0,
+            land_ha: 0.0,
+            floor_rented: 0.0,
+            employees: [0; 3],
+            vacancies: [0; 3],
+            layoff_prob: [0.0; 3],
+            wage_premium: [0.0; 3],
+            automation: 0.0,
+            cash: 0.0,
+            debt: 0.0,
+            guaranteed_debt: 0.0,
+            rd_stock: 0.0,
+            patents: 0,
+            high_tech: false,
+            anchor: false,
+            listed: false,
+            stalled: false,
+            loss_months: 0,
+            output: 0.0,
+            value_added: 0.0,
+            profit: 0.0,
+            rd_spend: 0.0,
+        }
+    }
+
+    fn create_initial_workers(&mut self) {
+        let shares = [
+            self.s.households.initial_origin_shares[0],
+            self.s.households.initial_origin_shares[1],
+            self.s.households.initial_origin_shares[2],
+            self.s.households.initial_origin_shares[3],
+        ];
+        let origins = [
+            Origin::LocalUrban,
+            Origin::LocalRural,
+            Origin::LandlessFarmer,
+            Origin::Migrant,
+        ];
+        let mut idx = Vec::new();
+        for fi in 0..self.firms.len() {
+            let targets = self.labour_targets(fi);
+            for (k, target) in targets.iter().enumerate() {
+                let n = target.round().max(0.0) as u32;
+                for _ in 0..n {
+                    idx.push((fi, k));
+                }
+            }
+        }
+        let employed = idx.len() as f64;
+        let u = self.s.labour.initial_unemployment_rate;
+        let unemployed = (employed * u / (1.0 - u)).round() as usize;
+        let origin_given_skill = |sim: &Self, k: usize, draw: f64| -> Origin {
+            let w: Vec<f64> = origins
+                .iter()
+                .zip(shares)
+                .map(|(o, share)| share * sim.skill_shares(*o)[k])
+                .collect();
+            let total: f64 = w.iter().sum();
+            let mut acc = 0.0;
+            for (i, wi) in w.iter().enumerate() {
+                acc += wi / total;
+                if draw < acc {
+                    return origins[i];
+                }
+            }
+            origins[3]
+        };
+        for (fi, k) in idx {
+            let draw = self.rng.random::<f64>();
+            let origin = origin_given_skill(self, k, draw);
+            let mut w = self.new_worker(origin, k as u8);
+            w.employer = fi as u32;
+            w.wage = self.firm_wage(&self.firms[fi], k);
+            w.months_employed = self.rng.random_range(0..60u32);
+            self.firms[fi].employees[k] += 1;
+            self.workers.push(w);
+        }
+        for _ in 0..unemployed {
+            let o = {
+                let draw = self.rng.random::<f64>();
+                let mut acc = 0.0;
+                let mut chosen = origins[3];
+                for (i, share) in shares.iter().enumerate() {
+                    acc += share;
+                    if draw < acc {
+                        chosen = origins[i];
+                        break;
+                    }
+                }
+                chosen
+            };
+            let skill = self.draw_skill(o);
+            let w = self.new_worker(o, skill);
+            self.workers.push(w);
+        }
+        // Initial residence: every household chooses once, in random order.
+        let mut order: Vec<usize> = (0..self.workers.len()).collect();
+        self.shuffle(&mut order);
+        for d in &mut self.districts {
+            d.occupied = [0; Tenure::STOCKS];
+        }
+        self.refresh_residence_context();
+        for i in order {
+            self.choose_residence(i, true);
+        }
+        let months_needed = self.s.households.settlement_months_employed;
+        for i in 0..self.workers.len() {
+            // Urban locals are citizens already; others settled if long employed in the city.
+            let w = &mut self.workers[i];
+            w.settled = w.origin == Origin::LocalUrban
+                || (w.months_employed >= months_needed && w.tenure == Tenure::Owned);
+        }
+        self.place_children();
+    }
+
+    pub(crate) fn skill_shares(&self, origin: Origin) -> [f64; 3] {
+        match origin {
+            Origin::LocalUrban => self.s.households.skill_share_city,
+            Origin::LocalRural | Origin::LandlessFarmer => self.s.households.skill_share_rural,
+            Origin::Migrant => self.s.households.skill_share_migrant,
+        }
+    }
+
+    pub(crate) fn draw_skill(&mut self, origin: Origin) -> u8 {
+        let shares = self.skill_shares(origin);
+        let u: f64 = self.rng.random::<f64>();
+        if u < shares[0] {
+            0
+        } else if u < shares[0] + shares[1] {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// A new household agent living at its origin (rural home, city flat or — for migrants — no
+    /// place yet: residence is chosen right after).
+    pub(crate) fn new_worker(&mut self, origin: Origin, skill: u8) -> Worker {
+        let rural = self.first_district_of(crate::scenario::DistrictKind::Rural);
+        let city = self.first_district_of(crate::scenario::DistrictKind::City);
+        let (residence, tenure) = match origin {
+            Origin::LocalUrban => (city, Tenure::Market),
+            _ => (rural, Tenure::RuralHome),
+        };
+        let children = Poisson::new(self.s.households.children_mean.max(1e-9))
+            .map(|p| p.sample(&mut self.rng))
+            .unwrap_or(0.0)
+            .min(3.0) as u8;
+        let reservation =
+            self.wage_index[skill as usize] * self.s.labour.reservation_wage_share_of_market;
+        Worker {
+            skill,
+            origin,
+            residence,
+            tenure,
+            employer: NO_FIRM,
+            wage: 0.0,
+            reservation,
+            months_unemployed: 0,
+            months_employed: 0,
+            settled: origin == Origin::LocalUrban,
+            children,
+            children_with: false,
+            training_left: 0,
+            ordered_by: NO_FIRM,
+            review_residence: true,
+        }
+    }
+
+    pub(crate) fn first_district_of(&self, kind: crate::scenario::DistrictKind) -> usize {
+        self.districts
+            .iter()
+            .position(|d| d.kind == kind)
+            .or_else(|| {
+                self.districts
+                    .iter()
+                    .position(|d| d.kind == crate::scenario::DistrictKind::City)
+            })
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.rng.random_range(0..=i);
+            items.swap(i, j);
+        }
+    }
+
+    pub(crate) fn poisson(&mut self, lambda: f64) -> u32 {
+        if lambda <= 0.0 || !lambda.is_finite() {
+            return 0;
+        }
+        Poisson::new(lambda)
+            .map(|p| p.sample(&mut self.rng))
+            .unwrap_or(0.0) as u32
+    }
+
+    pub(crate) fn is_cluster(&self, district: usize) -> bool {
+        self.districts[district].kind == crate::scenario::DistrictKind::Cluster
+    }
+}

@@ -1,0 +1,489 @@
+//! Step 7: households. Wages and spells, training, settlement (市民化), leaving, arrivals from the
+//! rural reserve, the migrant pool and the city, residence and tenure choice, and where the
+//! children live (MODEL.md §4 "Households", "Families and schools").
+
+use super::Simulation;
+use super::agents::{NO_FIRM, Origin};
+use super::world::Tenure;
+use crate::scenario::{DistrictKind, PublicRentalEligibility};
+use rand::RngExt;
+
+impl Simulation {
+    pub(crate) fn households(&mut self) {
+        let h = self.s.households.clone();
+        let policy = self.s.policy.clone();
+        self.recount_occupancy();
+        self.refresh_residence_context();
+        // Spells, wages, the budget's talent top-ups.
+        let mut talent_topups = 0.0;
+        for i in 0..self.workers.len() {
+            let e = self.workers[i].employer;
+            if e != NO_FIRM {
+                let k = self.workers[i].skill as usize;
+                let wage = self.firm_wage(&self.firms[e as usize], k);
+                if k == 2 && self.is_cluster(self.firms[e as usize].district) {
+                    talent_topups += wage * policy.talent_salary_topup_share;
+                }
+                let w = &mut self.workers[i];
+                w.wage = wage;
+                w.months_employed += 1;
+            } else if !self.workers[i].in_training() {
+                let w = &mut self.workers[i];
+                w.months_unemployed += 1;
+                w.reservation *= 1.0 - self.s.labour.reservation_decay_per_month;
+            }
+        }
+        self.gov.accrued.subsidies += talent_topups;
+        self.counters.talent_subsidy += talent_topups;
+        self.training();
+        self.settlement();
+        self.departures();
+        self.arrivals();
+        // Residence review: after a change of job, or now and then.
+        for i in 0..self.workers.len() {
+            let review = self.workers[i].review_residence
+                || self.rng.random_bool(h.residence_review_share_per_month);
+            if review {
+                self.choose_residence(i, false);
+            }
+        }
+        self.place_children();
+        let settled_covered = self
+            .workers
+            .iter()
+            .filter(|w| w.settled && w.origin.is_migrant_like())
+            .count() as f64;
+        self.gov.accrued.social += settled_covered
+            * policy.social_security_coverage
+            * self.s.government.social_security_cny_per_settled_month;
+        // Perceived expected income of a newcomer, with a perception delay.
+        let jf = if self.prev.searchers > 0.0 {
+            self.prev.hires / self.prev.searchers
+        } else {
+            0.0
+        };
+        let employed: f64 = self.prev.employed.iter().sum();
+        let avg_wage = if employed > 0.0 {
+            self.workers
+                .iter()
+                .filter(|w| w.is_employed())
+                .map(|w| w.wage)
+                .sum::<f64>()
+                / employed.max(1.0)
+        } else {
+            self.wage_index[0]
+        };
+        // Relative to the outside wage: what counts is how the region compares with elsewhere.
+        let expected = jf * avg_wage / self.outside_wage[0] * self.s.labour.initial_wage_low_cny;
+        self.pools.job_finding_rate = jf;
+        if self.pools.perceived_income <= 0.0 {
+            self.pools.perceived_income = expected;
+            self.pools.reference_income = expected.max(1.0);
+        } else {
+            self.pools.perceived_income +=
+                (expected - self.pools.perceived_income) / h.attractiveness_delay_months;
+        }
+    }
+
+    fn training(&mut self) {
+        let h = self.s.households.clone();
+        let cost = self.s.government.training_cost_cny_per_seat_month;
+        let nd = self.districts.len();
+        let mut in_training = vec![0.0; nd];
+        for w in &self.workers {
+            if w.in_training() {
+                in_training[w.residence.min(nd - 1)] += 1.0;
+            }
+        }
+        let cluster = self.first_district_of(DistrictKind::Cluster);
+        let seats: f64 = self.districts.iter().map(|d| d.training_seats).sum();
+        let mut used: f64 = in_training.iter().sum();
+        self.gov.accrued.subsidies += used * cost;
+        // Order lists: firms with open positions one skill up take trainees (R2.5, R3.3).
+        let ordering: [Vec<usize>; 3] = std::array::from_fn(|k| {
+            (0..self.firms.len())
+                .filter(|&f| self.firms[f].is_active() && self.firms[f].vacancies[k] > 0)
+                .collect()
+        });
+        for i in 0..self.workers.len() {
+            let w = &self.workers[i];
+            if w.in_training() {
+                let w = &mut self.workers[i];
+                w.training_left -= 1;
+                if w.training_left == 0 {
+                    self.counters.trained += 1;
+                    if self.rng.random_bool(h.training_success_share) {
+                        let w = &mut self.workers[i];
+                        w.skill = (w.skill + 1).min(2);
+                        let ordered = w.ordered_by;
+                        w.ordered_by = NO_FIRM;
+                        if ordered != NO_FIRM && self.firms[ordered as usize].is_active() {
+                            self.hire(i, ordered as usize);
+                        }
+                    }
+                    self.workers[i].ordered_by = NO_FIRM;
+                }
+            } else if !w.is_employed()
+                && w.skill < 2
+                && used + 1.0 <= seats
+                && self.travel.minutes[(w.residence, cluster)] <= self.s.labour.max_commute_minutes
+                && self.rng.random_bool(h.training_enrol_rate_per_month)
+            {
+                let next = w.skill as usize + 1;
+                used += 1.0;
+                let ordered = if !ordering[next].is_empty()
+                    && self.rng.random_bool(self.s.policy.order_training_share)
+                {
+                    ordering[next][self.rng.random_range(0..ordering[next].len())] as u32
+                } else {
+                    NO_FIRM
+                };
+                let w = &mut self.workers[i];
+                w.training_left = h.training_months;
+                w.ordered_by = ordered;
+            }
+        }
+    }
+
+    /// Rural-origin households with a stable job and a non-rural, non-dormitory home settle as
+    /// citizens at a monthly rate; settled renters become owners.
+    fn settlement(&mut self) {
+        let h = &self.s.households;
+        let policy = &self.s.policy;
+        let needed = (h.settlement_months_employed as f64
+            * (1.0 - policy.citizenisation_months_cut))
+            .round() as u32;
+        let rate = (h.settlement_rate_per_month
+            * (1.0 + h.social_security_settlement_gain * policy.social_security_coverage))
+            .clamp(0.0, 1.0);
+        for i in 0..self.workers.len() {
+            let w = &self.workers[i];
+            if w.settled
+                || !w.is_employed()
+                || w.months_employed < needed
+                || self.districts[w.residence].kind == DistrictKind::Rural
+                || w.tenure == Tenure::Dormitory
+            {
+                continue;
+            }
+            if self.rng.random_bool(rate) {
+                let w = &mut self.workers[i];
+                w.settled = true;
+                if w.tenure == Tenure::Market {
+                    w.tenure = Tenure::Owned;
+                }
+            }
+        }
+    }
+
+    fn departures(&mut self) {
+        let h = self.s.households.clone();
+        let retire = self.s.labour.retirement_rate_per_year / 12.0;
+        let coverage_cut =
+            1.0 - h.social_security_leave_cut * self.s.policy.social_security_coverage;
+        let mut i = self.workers.len();
+        while i > 0 {
+            i -= 1;
+            let w = &self.workers[i];
+            let mut p = retire;
+            if !w.is_employed()
+                && !w.in_training()
+                && w.months_unemployed >= h.unemployed_leave_after_months
+            {
+                p += h.unemployed_leave_rate_per_month;
+            }
+            let left_behind = w.children > 0
+                && !w.children_with
+                && self.districts[w.residence].kind != DistrictKind::Rural;
+            if left_behind && w.origin != Origin::LocalUrban {
+                p += h.left_behind_children_leave_rate_per_month;
+            }
+            if w.settled && w.origin.is_migrant_like() {
+                p *= coverage_cut;
+            }
+            if !self.rng.random_bool(p.clamp(0.0, 1.0)) {
+                continue;
+            }
+            let w = self.workers.swap_remove(i);
+            if w.employer != NO_FIRM {
+                self.firms[w.employer as usize].employees[w.skill as usize] -= 1;
+            }
+            self.districts[w.residence].occupied[w.tenure.stock()] -= 1;
+            match w.origin {
+                Origin::Migrant => self.pools.migrant_pool += 1.0,
+                Origin::LocalRural | Origin::LandlessFarmer => self.pools.rural_reserve += 1.0,
+                Origin::LocalUrban => {}
+            }
+            self.counters.departures += 1;
+        }
+    }
+
+    fn arrivals(&mut self) {
+        let h = self.s.households.clone();
+        let policy = self.s.policy.clone();
+        self.pools.rural_reserve *= 1.0 + h.rural_reserve_growth_per_year / 12.0;
+        let ratio = if self.pools.reference_income > 0.0 {
+            self.pools.perceived_income / self.pools.reference_income
+        } else {
+            1.0
+        };
+        let pull = ratio.max(0.0).powf(h.income_elasticity_of_migration);
+        let rural = self.poisson(self.pools.rural_reserve * h.rural_entry_rate_per_month * pull);
+        let rural = rural.min(self.pools.rural_reserve.max(0.0) as u32);
+        self.pools.rural_reserve -= rural as f64;
+        // Talents weigh the top-up and the settling-in grant into their expected income.
+        let high_wage = self.wage_index[2];
+        let talent_income = high_wage * (1.0 + policy.talent_salary_topup_share)
+            + policy.talent_settling_grant_cny / h.talent_grant_amortisation_months;
+        let talent_pull = (talent_income / high_wage).powf(h.income_elasticity_of_migration);
+        let base = self.pools.migrant_pool * h.migrant_entry_rate_per_month * pull;
+        let shares = h.skill_share_migrant;
+        let migrants: [u32; 3] = [
+            self.poisson(base * shares[0]),
+            self.poisson(base * shares[1]),
+            self.poisson(base * shares[2] * talent_pull),
+        ];
+        let city = self.poisson(h.city_entrants_per_year / 12.0);
+        let mut newcomers: Vec<(Origin, Option<u8>)> = Vec::new();
+        newcomers.extend(std::iter::repeat_n(
+            (Origin::LocalRural, None),
+            rural as usize,
+        ));
+        for (k, n) in migrants.iter().enumerate() {
+            newcomers.extend(std::iter::repeat_n(
+                (Origin::Migrant, Some(k as u8)),
+                *n as usize,
+            ));
+        }
+        newcomers.extend(std::iter::repeat_n(
+            (Origin::LocalUrban, None),
+            city as usize,
+        ));
+        for (origin, skill) in newcomers {
+            if origin == Origin::Migrant {
+                if self.pools.migrant_pool < 1.0 {
+                    continue;
+                }
+                self.pools.migrant_pool -= 1.0;
+            }
+            let skill = match skill {
+                Some(k) => k,
+                None => self.draw_skill(origin),
+            };
+            if origin == Origin::Migrant && skill == 2 {
+                self.gov.accrued.subsidies += policy.talent_settling_grant_cny;
+            }
+            let w = self.new_worker(origin, skill);
+            self.workers.push(w);
+            let i = self.workers.len() - 1;
+            self.choose_residence(i, true);
+            self.counters.arrivals += 1;
+        }
+    }
+
+    /// Amenity value of each district for households (CNY/month): hospital beds per 1,000,
+    /// commercial floor per resident, pollution.
+    pub(crate) fn amenities(&self) -> Vec<f64> {
+        let h = &self.s.households;
+        let residents = self.residents();
+        self.districts
+            .iter()
+            .zip(residents)
+            .map(|(d, n)| {
+                let n = n.max(1.0);
+                h.amenity_hospital_cny_per_bed_per_1000 * d.hospital_beds / (n / 1000.0)
+                    + h.amenity_shops_cny_per_m2_per_capita * d.commercial_floor / n
+                    - h.amenity_pollution_cny * d.pollution / self.s.environment.red_line_stock
+            })
+            .collect()
+    }
+
+    /// School seats free for modelled children in each district.
+    fn free_school_seats(&self) -> Vec<f64> {
+        let per_resident = self.s.households.background_children_per_resident;
+        let mut free: Vec<f64> = self
+            .districts
+            .iter()
+            .map(|d| d.school_seats - d.background_residents * per_resident)
+            .collect();
+        for w in &self.workers {
+            if w.children_with && self.districts[w.residence].kind != DistrictKind::Rural {
+                free[w.residence] -= w.children as f64;
+            }
+        }
+        free
+    }
+
+    fn public_rental_eligible(&self, i: usize) -> bool {
+        let w = &self.workers[i];
+        let talent = w.skill == 2
+            && (self.s.policy.talent_housing
+                || self.s.policy.public_rental_eligibility == PublicRentalEligibility::TalentsOnly);
+        let zone_job =
+            w.employer != NO_FIRM && self.is_cluster(self.firms[w.employer as usize].district);
+        talent
+            || match self.s.policy.public_rental_eligibility {
+                PublicRentalEligibility::TalentsOnly => false,
+                PublicRentalEligibility::ZoneMigrants => zone_job && w.origin.is_migrant_like(),
+                PublicRentalEligibility::ZoneWorkers => zone_job,
+            }
+    }
+
+    /// Residence and tenure choice: utility = −rent − commuting cost + amenities + children's
+    /// schooling − moving cost, over feasible (district, tenure) pairs with free units; logit.
+    /// `is_new`: the household holds no unit yet (arrival or initialisation).
+    pub(crate) fn choose_residence(&mut self, i: usize, is_new: bool) {
+        let h = self.s.households.clone();
+        let hs = self.s.housing.clone();
+        let amenities = self.amenity_cache.clone();
+        let seats = self.seats_cache.clone();
+        let w = self.workers[i].clone();
+        let workplace = if w.employer != NO_FIRM {
+            self.firms[w.employer as usize].district
+        } else {
+            self.first_district_of(DistrictKind::Cluster)
+        };
+        let eligible_public = self.public_rental_eligible(i);
+        let mut options: Vec<(usize, Tenure, f64)> = Vec::new();
+        for di in 0..self.districts.len() {
+            let d = &self.districts[di];
+            let minutes = self.travel.minutes[(di, workplace)];
+            let is_current = |t: Tenure| !is_new && w.residence == di && w.tenure == t;
+            if (is_new || w.residence != di) && minutes > self.s.labour.max_commute_minutes {
+                continue;
+            }
+            let base = amenities[di] - self.commute_cost(di, workplace);
+            let mut candidates: Vec<(Tenure, f64)> = Vec::new();
+            if d.kind == DistrictKind::Rural {
+                let rent = if w.origin == Origin::LocalRural {
+                    0.0
+                } else {
+                    hs.rural_rent_cny_month
+                };
+                candidates.push((Tenure::RuralHome, rent));
+            } else {
+                let market = if w.settled {
+                    Tenure::Owned
+                } else {
+                    Tenure::Market
+                };
+                let own_factor = if w.settled {
+                    hs.ownership_cost_share
+                } else {
+                    1.0
+                };
+                candidates.push((market, d.market_rent * own_factor));
+                if eligible_public {
+                    candidates.push((
+                        Tenure::PublicRental,
+                        d.market_rent * (1.0 - self.s.policy.public_rental_rent_discount),
+                    ));
+                }
+                if w.origin == Origin::LandlessFarmer {
+                    candidates.push((Tenure::Resettlement, hs.resettlement_rent_cny_month));
+                }
+                if w.employer != NO_FIRM && workplace == di {
+                    candidates.push((Tenure::Dormitory, hs.dormitory_rent_cny_month));
+                }
+            }
+            for (tenure, rent) in candidates {
+                let current = is_current(tenure)
+                    || (!is_new && w.residence == di && w.tenure.stock() == tenure.stock());
+                if !current && d.free_units(tenure.stock()) == 0 {
+                    continue;
+                }
+                let rural_home = d.kind == DistrictKind::Rural
+                    && w.origin != Origin::Migrant
+                    && w.origin != Origin::LocalUrban;
+                let schooled = w.children > 0
+                    && (rural_home
+                        || (tenure != Tenure::Dormitory && seats[di] >= w.children as f64));
+                let mut u = base - rent
+                    + if schooled {
+                        h.amenity_school_cny * w.children as f64
+                    } else {
+                        0.0
+                    };
+                if tenure == Tenure::Dormitory {
+                    u += h.dormitory_amenity_cny;
+                }
+                if !current && !is_new {
+                    u -= h.moving_cost_cny;
+                }
+                options.push((di, tenure, u));
+            }
+        }
+        if options.is_empty() {
+            // Nowhere free within reach: stay put (or, if new, take a rural room anyway).
+            if is_new {
+                let rural = self.first_district_of(DistrictKind::Rural);
+                self.workers[i].residence = rural;
+                self.workers[i].tenure = Tenure::RuralHome;
+                self.districts[rural].occupied[Tenure::RuralHome as usize] += 1;
+            }
+            self.workers[i].review_residence = false;
+            return;
+        }
+        let scale = h.residence_choice_scale_cny;
+        let mut best = 0;
+        let mut best_value = f64::NEG_INFINITY;
+        for (j, (_, _, u)) in options.iter().enumerate() {
+            let g: f64 = self.rng.random::<f64>();
+            let value = u + scale * -(-(g.max(1e-300)).ln()).ln();
+            if value > best_value {
+                best_value = value;
+                best = j;
+            }
+        }
+        let (di, tenure, _) = options[best];
+        if !is_new {
+            let old = &mut self.districts[w.residence].occupied[w.tenure.stock()];
+            *old = old.saturating_sub(1);
+        }
+        self.districts[di].occupied[tenure.stock()] += 1;
+        let wm = &mut self.workers[i];
+        if wm.residence != di {
+            wm.children_with = false;
+        }
+        wm.residence = di;
+        wm.tenure = tenure;
+        wm.review_residence = false;
+    }
+
+    /// Amenities and free school seats as households see them this month (computed once a month,
+    /// so each residence choice costs O(districts), not O(households)).
+    pub(crate) fn refresh_residence_context(&mut self) {
+        self.amenity_cache = self.amenities();
+        self.seats_cache = self.free_school_seats();
+    }
+
+    /// Children live with the household where it lives if it is a rural home or a school seat is
+    /// free (those already placed keep theirs); otherwise they are left behind in the village.
+    pub(crate) fn place_children(&mut self) {
+        let mut free = self.free_school_seats();
+        for i in 0..self.workers.len() {
+            let w = &self.workers[i];
+            if w.children == 0 {
+                continue;
+            }
+            let d = &self.districts[w.residence];
+            let rural_home = d.kind == DistrictKind::Rural;
+            let with = if rural_home {
+                w.origin != Origin::Migrant && w.origin != Origin::LocalUrban
+            } else if w.tenure == Tenure::Dormitory {
+                false
+            } else if w.children_with {
+                true
+            } else if free[w.residence] >= w.children as f64 {
+                free[w.residence] -= w.children as f64;
+                true
+            } else {
+                false
+            };
+            if !with && w.children_with && !rural_home {
+                free[w.residence] += w.children as f64;
+            }
+            self.workers[i].children_with = with;
+        }
+    }
+}

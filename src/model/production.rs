@@ -1,0 +1,583 @@
+//! Firms: production with agglomeration and chain completeness, accounts and taxes, labour demand,
+//! investment under a credit constraint, technical upgrading, R&D and innovation; idling, exit and
+//! the land rules (MODEL.md §4 "Production", "Investment and finance", "Innovation", "Land").
+
+use super::Simulation;
+use super::agents::{FirmStatus, NO_FIRM};
+use crate::scenario::{Premises, SectorGroup};
+use rand::RngExt;
+use rand_distr::{Distribution, Normal};
+
+impl Simulation {
+    /// Agglomeration (same-sector employment in the district, last month) times infrastructure:
+    /// M = ((E + 1)/E_ref)^γ · Π(1 + gₖ qₖ).
+    pub(crate) fn productivity_multiplier(&self, si: usize, di: usize) -> f64 {
+        let f = &self.s.firms;
+        let e = self.prev.employment[di][si];
+        ((e + 1.0) / f.agglomeration_reference_workers).powf(f.agglomeration_elasticity)
+            * self.infrastructure_multiplier(di)
+    }
+
+    /// Quality of a capital stock for the district's workers: q = K / (K + h·workers) ∈ [0, 1).
+    pub(crate) fn infrastructure_quality(&self, capital: f64, di: usize) -> f64 {
+        let h = self.s.firms.infrastructure_half_saturation_cny_per_worker;
+        let workers = self.prev.district_workers[di].max(1.0);
+        capital / (capital + h * workers)
+    }
+
+    pub(crate) fn infrastructure_multiplier(&self, di: usize) -> f64 {
+        let f = &self.s.firms;
+        let d = &self.districts[di];
+        (1.0 + f.logistics_productivity_gain * self.infrastructure_quality(d.logistics, di))
+            * (1.0 + f.digital_productivity_gain * self.infrastructure_quality(d.digital, di))
+            * (1.0 + f.utility_productivity_gain * self.infrastructure_quality(d.utilities, di))
+    }
+
+    /// Price net of intermediate inputs: inputs bought inside a complete chain are cheaper.
+    pub(crate) fn net_price(&self, si: usize, di: usize, price: f64) -> f64 {
+        let sector = &self.economy.sectors[si];
+        let chain = self.prev.chain[di][si];
+        price - sector.input_share * (1.0 - self.s.firms.local_input_cost_saving * chain)
+    }
+
+    fn effective_betas(&self, si: usize, automation: f64) -> [f64; 3] {
+        let b = self.economy.sectors[si].beta;
+        [b[0] * (1.0 - automation), b[1], b[2]]
+    }
+
+    /// Backs out the productivity constant of a sector so that a firm of the calibration scale,
+    /// at the sector's average multiplier `m` and chain completeness `c`, is at its long-run
+    /// optimum with that many workers at 2015 wages and a price of 1.
+    pub(crate) fn calibrate_tfp(&self, si: usize, m: f64, c: f64) -> f64 {
+        let sector = &self.economy.sectors[si];
+        let z = self.s.firms.calibration_scale_workers;
+        let p_net =
+            (1.0 - sector.input_share * (1.0 - self.s.firms.local_input_cost_saving * c)).max(0.05);
+        let beta = sector.beta;
+        let inv: f64 = (0..3).map(|k| beta[k] / self.wage_index[k]).sum();
+        let y = (z + 3.0) / (p_net * inv);
+        let rate = self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year;
+        let u = (rate + self.s.firms.capital_depreciation_per_year) / 12.0;
+        let k = sector.alpha * p_net * y / u;
+        let mut denom = m * k.powf(sector.alpha);
+        for j in 0..3 {
+            denom *= (beta[j] * p_net * y / self.wage_index[j]).powf(beta[j]);
+        }
+        let theta = sector.alpha + sector.labour_elasticity();
+        y / denom / z.powf(1.0 - theta)
+    }
+
+    /// Gives a firm the capital of its long-run optimum for its scale (initial firms, entrants).
+    pub(crate) fn equip_at_optimum(&self, firm: &mut super::agents::Firm) {
+        let si = firm.sector;
+        let sector = &self.economy.sectors[si];
+        let p = self.markets.price[self.market_of(si, firm.district)];
+        let p_net = self.net_price(si, firm.district, p).max(0.05);
+        let inv: f64 = (0..3)
+            .map(|k| sector.beta[k] / self.firm_wage(firm, k))
+            .sum();
+        let y = (firm.scale + 3.0) / (p_net * inv);
+        firm.capital = sector.alpha * p_net * y / self.user_cost(firm);
+        firm.output = y;
+        firm.cash = y * self.s.firms.initial_cash_months_of_revenue;
+    }
+
+    /// Short-run labour demand by skill at the firm's capital, wages and net price:
+    /// Y* = [T·M·K^α·Π(βₖp/wₖ)^βₖ]^(1/(1−Σβ)), Lₖ = βₖ·p·Y*/wₖ − 1.
+    pub(crate) fn labour_targets(&self, fi: usize) -> [f64; 3] {
+        let firm = &self.firms[fi];
+        let si = firm.sector;
+        let p = self.markets.price[self.market_of(si, firm.district)];
+        let p_net = self.net_price(si, firm.district, p);
+        if p_net <= 0.0 {
+            return [0.0; 3];
+        }
+        let beta = self.effective_betas(si, firm.automation);
+        let b: f64 = beta.iter().sum();
+        let m = self.productivity_multiplier(si, firm.district);
+        let mut base = firm.tfp * m * firm.capital.max(1.0).powf(self.economy.sectors[si].alpha);
+        let wages: [f64; 3] = std::array::from_fn(|k| self.firm_wage(firm, k));
+        for k in 0..3 {
+            base *= (beta[k] * p_net / wages[k]).powf(beta[k]);
+        }
+        let y = base.powf(1.0 / (1.0 - b));
+        std::array::from_fn(|k| (beta[k] * p_net * y / wages[k] - 1.0).max(0.0))
+    }
+
+    /// Output with the workers the firm has: Y = T·M·K^α·Π(Lₖ+1)^βₖ (the +1 lets a firm without a
+    /// worker of one skill still produce); zero without any worker.
+    fn firm_output(&self, fi: usize) -> f64 {
+        let firm = &self.firms[fi];
+        if firm.workers() == 0 {
+            return 0.0;
+        }
+        let si = firm.sector;
+        let beta = self.effective_betas(si, firm.automation);
+        let m = self.productivity_multiplier(si, firm.district);
+        let mut y = firm.tfp * m * firm.capital.max(1.0).powf(self.economy.sectors[si].alpha);
+        for k in 0..3 {
+            y *= (firm.employees[k] as f64 + 1.0).powf(beta[k]);
+        }
+        y
+    }
+
+    /// Step 5: production, accounts, taxes, R&D and innovation, investment and upgrading, labour
+    /// demand (vacancies and lay-off probabilities for step 6).
+    pub(crate) fn production_and_investment(&mut self) {
+        let vat = self.s.government.vat_rate;
+        let policy = self.s.policy.clone();
+        let fp = self.s.firms.clone();
+        let shock = Normal::new(0.0, fp.productivity_shock_sd.max(1e-12)).ok();
+        let step = Normal::new(
+            fp.innovation_step_mean_log,
+            fp.innovation_step_sd_log.max(1e-12),
+        )
+        .ok();
+        let incubator_quality = {
+            let young = self
+                .firms
+                .iter()
+                .filter(|f| {
+                    f.is_active()
+                        && self.economy.sectors[f.sector].group == SectorGroup::Emerging
+                        && f.age_months(self.month) < fp.incubation_months
+                })
+                .count() as f64;
+            self.incubator_capital
+                / (self.incubator_capital + fp.incubator_cny_per_firm * young.max(1.0))
+        };
+        let loan_rate =
+            self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year;
+        let mut taxes = 0.0;
+        let mut fees = 0.0;
+        for fi in 0..self.firms.len() {
+            if self.firms[fi].status != FirmStatus::Operating {
+                continue;
+            }
+            let (si, di) = (self.firms[fi].sector, self.firms[fi].district);
+            let sector = self.economy.sectors[si].clone();
+            let price = self.markets.price[self.market_of(si, di)];
+            let chain = self.prev.chain[di][si];
+            let y = self.firm_output(fi);
+            let wages: [f64; 3] = std::array::from_fn(|k| self.firm_wage(&self.firms[fi], k));
+            let uc = self.user_cost(&self.firms[fi]);
+            let innovation_q = self.infrastructure_quality(self.districts[di].innovation, di);
+            let rent_rate = match sector.premises {
+                Premises::IndustrialLand => self.s.land.standard_factory_rent_cny_per_m2_month,
+                Premises::CommercialFloor => self.s.land.commercial_rent_cny_per_m2_month,
+            };
+            let age = self.firms[fi].age_months(self.month);
+            let incubated = sector.group == SectorGroup::Emerging && age < fp.incubation_months;
+            let firm = &mut self.firms[fi];
+            let revenue = price * y;
+            let inputs = y * sector.input_share * (1.0 - fp.local_input_cost_saving * chain);
+            let value_added = revenue - inputs;
+            let wage_bill: f64 = (0..3).map(|k| firm.employees[k] as f64 * wages[k]).sum();
+            let depreciation = firm.capital * fp.capital_depreciation_per_year / 12.0;
+            firm.capital -= depreciation;
+            let own_rate = if firm.anchor {
+                (loan_rate - policy.interest_subsidy_per_year).max(0.0)
+            } else {
+                loan_rate
+            };
+            let interest = (firm.debt + firm.guaranteed_debt) * own_rate / 12.0;
+            if firm.anchor {
+                self.counters.interest_subsidy +=
+                    (firm.debt + firm.guaranteed_debt) * (loan_rate - own_rate) / 12.0;
+            }
+            let rent = firm.floor_rented * rent_rate;
+            let fixed = sector.fixed_cost
+                * if incubated {
+                    1.0 - fp.incubator_fixed_cost_cut * incubator_quality
+                } else {
+                    1.0
+                };
+            let rd = sector.rd_share
+                * revenue.max(0.0)
+                * (1.0 + fp.rd_subsidy_response * policy.rd_subsidy_share);
+            let rd_subsidy = rd * policy.rd_subsidy_share;
+            self.counters.rd_subsidy += rd_subsidy;
+            // VAT is levied on value added and passed on to buyers (prices are net of VAT).
+            let vat_paid = vat * value_added.max(0.0);
+            let profit = value_added
+                - wage_bill
+                - depreciation
+                - interest
+                - rent
+                - fixed
+                - (rd - rd_subsidy);
+            let income_tax = self.s.government.income_tax_rate * profit.max(0.0);
+            taxes += vat_paid * self.s.government.vat_local_share
+                + income_tax * self.s.government.income_tax_local_share;
+            fees += firm.workers() as f64 * self.s.government.fees_cny_per_worker_month;
+            firm.output = y;
+            firm.value_added = value_added;
+            firm.profit = profit;
+            firm.rd_spend = rd;
+            firm.rd_stock = firm.rd_stock * (1.0 - 1.0 / 36.0) + rd;
+            // Principal repaid over the loan term; guaranteed loans shrink the fund's exposure.
+            let term = self.s.finance.loan_term_months;
+            let repay = firm.debt / term;
+            let repay_g = firm.guaranteed_debt / term;
+            firm.debt -= repay;
+            firm.guaranteed_debt -= repay_g;
+            self.fund.outstanding = (self.fund.outstanding - repay_g).max(0.0);
+            firm.cash += profit - income_tax + depreciation - repay - repay_g;
+            if profit < 0.0 {
+                firm.loss_months += 1;
+            } else {
+                firm.loss_months = 0;
+            }
+            // Innovation: R&D buys a monthly chance of a lognormal productivity step.
+            let high_share = firm.employees[2] as f64 / firm.workers().max(1) as f64;
+            let intensity = if revenue > 0.0 { rd / revenue } else { 0.0 };
+            let chance = 1.0
+                - (-fp.innovation_rate_per_rd_share
+                    * intensity
+                    * (1.0 + fp.high_skill_innovation_gain * high_share)
+                    * (1.0 + fp.platform_innovation_gain * innovation_q))
+                    .exp();
+            if self.rng.random_bool(chance.clamp(0.0, 1.0))
+                && let Some(step) = step
+            {
+                let firm = &mut self.firms[fi];
+                firm.tfp *= step.sample(&mut self.rng).abs().exp();
+                firm.patents += 1;
+                firm.high_tech = firm.patents >= fp.high_tech_patent_threshold;
+            }
+            if let Some(shock) = shock {
+                let sd = fp.productivity_shock_sd;
+                self.firms[fi].tfp *= (shock.sample(&mut self.rng) - sd * sd / 2.0).exp();
+            }
+            // Capital: invest toward K* = α·p_net·Y/u, financed by cash, bank credit, guarantees.
+            let p_net =
+                (price - sector.input_share * (1.0 - fp.local_input_cost_saving * chain)).max(0.0);
+            let k_star = sector.alpha * p_net * y / uc;
+            let gap = k_star - self.firms[fi].capital;
+            if gap > 0.0 {
+                let want = gap * fp.investment_adjustment_per_month;
+                self.finance_investment(fi, want);
+            }
+            if (self.month + self.firms[fi].id).is_multiple_of(12) {
+                self.consider_upgrade(fi, wages[0]);
+            }
+            // Labour demand for step 6.
+            let targets = self.labour_targets(fi);
+            let firm = &mut self.firms[fi];
+            for k in 0..3 {
+                let have = firm.employees[k] as f64;
+                let gap = targets[k] - have;
+                firm.vacancies[k] = if gap > 0.0 {
+                    (gap * fp.hiring_adjustment_per_month).ceil() as u32
+                } else {
+                    0
+                };
+                firm.layoff_prob[k] = if have > 0.0
+                    && targets[k] < have * (1.0 - fp.layoff_tolerance)
+                {
+                    ((have - targets[k]) * fp.layoff_adjustment_per_month / have).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+            }
+        }
+        self.gov.accrued.taxes += taxes;
+        self.gov.accrued.fees += fees;
+        self.gov.accrued.subsidies += self.counters.rd_subsidy + self.counters.interest_subsidy;
+        self.ipo_listings();
+    }
+
+    /// Investment financed by cash above a month of fixed cost, then bank loans against collateral,
+    /// then loans backed by the guarantee fund; what cannot be financed is not invested.
+    pub(crate) fn finance_investment(&mut self, fi: usize, want: f64) -> f64 {
+        let fin = &self.s.finance;
+        let collateral_ratio = fin.collateral_ratio
+            * if self.s.policy.bank_enterprise_matching {
+                1.0 + fin.bank_matching_collateral_gain
+            } else {
+                1.0
+            };
+        let land_price = self.districts[self.firms[fi].district].land_price;
+        let fixed = self.economy.sectors[self.firms[fi].sector].fixed_cost;
+        let firm = &mut self.firms[fi];
+        let own = (firm.cash - fixed).max(0.0).min(want);
+        let mut rest = want - own;
+        let limit = collateral_ratio * (firm.capital + firm.land_ha * land_price);
+        let bank = (limit - firm.debt).max(0.0).min(rest);
+        rest -= bank;
+        let guaranteed = if rest > 0.0 {
+            self.fund.room().min(rest)
+        } else {
+            0.0
+        };
+        let firm = &mut self.firms[fi];
+        firm.cash -= own;
+        firm.debt += bank;
+        firm.guaranteed_debt += guaranteed;
+        firm.capital += own + bank + guaranteed;
+        if guaranteed > 0.0 {
+            self.fund.outstanding += guaranteed;
+            self.fund.capital += guaranteed * fin.guarantee_fee_share;
+        }
+        own + bank + guaranteed
+    }
+
+    /// Technical upgrading (CNC, robots): automate when the low-skill wage bill saved over the
+    /// payback horizon beats the cost net of the subsidy.
+    fn consider_upgrade(&mut self, fi: usize, low_wage: f64) {
+        let fp = &self.s.firms;
+        let firm = &self.firms[fi];
+        if !self.economy.sectors[firm.sector].is_industry() || firm.automation >= fp.max_automation
+        {
+            return;
+        }
+        let low = firm.employees[0] as f64;
+        if low < 1.0 {
+            return;
+        }
+        let step = fp
+            .upgrade_automation_step
+            .min(fp.max_automation - firm.automation);
+        let cost = fp.upgrade_cost_cny_per_low_worker * low * step / fp.upgrade_automation_step;
+        let saving = low * step * low_wage * fp.upgrade_payback_months;
+        let subsidy_share = self.s.policy.tech_upgrade_subsidy_share;
+        if saving > cost * (1.0 - subsidy_share) {
+            let subsidy = cost * subsidy_share;
+            let own_cost = cost - subsidy;
+            let financed = self.finance_investment(fi, own_cost);
+            if financed >= own_cost * 0.999 {
+                let firm = &mut self.firms[fi];
+                firm.capital += subsidy;
+                firm.automation += step;
+                self.gov.accrued.subsidies += subsidy;
+            }
+        }
+    }
+
+    /// IPO support (R1.1, R3.1): each January the largest unlisted anchors list and raise equity.
+    fn ipo_listings(&mut self) {
+        let per_year = self.s.policy.ipo_listings_per_year;
+        if per_year <= 0.0 || !self.month.is_multiple_of(12) {
+            return;
+        }
+        let n = per_year.floor() as usize + usize::from(self.rng.random_bool(per_year.fract()));
+        let mut candidates: Vec<usize> = (0..self.firms.len())
+            .filter(|&i| self.firms[i].is_active() && self.firms[i].anchor && !self.firms[i].listed)
+            .collect();
+        candidates.sort_by(|a, b| {
+            self.firms[*b]
+                .output
+                .total_cmp(&self.firms[*a].output)
+                .then(self.firms[*a].id.cmp(&self.firms[*b].id))
+        });
+        for fi in candidates.into_iter().take(n) {
+            let firm = &mut self.firms[fi];
+            firm.listed = true;
+            firm.cash += self.s.policy.ipo_equity_cny;
+            self.gov.accrued.subsidies += self.s.finance.ipo_support_cost_cny;
+        }
+    }
+
+    /// Step 8: idling and exit of loss-making firms, reopening, reclamation of idle land.
+    pub(crate) fn exit_and_land(&mut self) {
+        let fp = self.s.firms.clone();
+        let reclaim = self.s.policy.idle_land_reclaim_months;
+        let relocation = fp.relocation_hazard_per_year / 12.0;
+        let mut released: Vec<bool> = vec![false; self.firms.len()];
+        let mut any_released = false;
+        for fi in 0..self.firms.len() {
+            let status = self.firms[fi].status;
+            match status {
+                FirmStatus::Operating => {
+                    let fixed = self.economy.sectors[self.firms[fi].sector].fixed_cost;
+                    let broke =
+                        self.firms[fi].cash < -fp.exit_cash_floor_months_of_fixed_cost * fixed;
+                    // Anchors are tied to the zone by sunk investment; others may relocate.
+                    let relocates =
+                        !self.firms[fi].anchor && self.rng.random_bool(relocation.clamp(0.0, 1.0));
+                    if broke || relocates {
+                        self.close_firm(fi);
+                        released[fi] = true;
+                        any_released = true;
+                    } else if self.firms[fi].loss_months >= fp.idle_after_loss_months {
+                        let firm = &mut self.firms[fi];
+                        firm.status = FirmStatus::Idle;
+                        firm.status_months = 0;
+                        let (di, ha) = (firm.district, firm.land_ha);
+                        let land = &mut self.districts[di].land;
+                        super::world::Land::transfer(&mut land.occupied, &mut land.idle, ha);
+                        released[fi] = true;
+                        any_released = true;
+                    }
+                }
+                FirmStatus::Idle => {
+                    let reclaim_now =
+                        reclaim > 0.0 && self.firms[fi].status_months as f64 >= reclaim;
+                    if self.firms[fi].stalled {
+                        if reclaim_now {
+                            self.reclaim_stalled(fi);
+                        }
+                    } else if reclaim_now
+                        || self.firms[fi].status_months >= fp.exit_after_idle_months
+                    {
+                        self.close_firm(fi);
+                        if reclaim_now {
+                            self.reclaim_pool(self.firms[fi].district, 0.0);
+                        }
+                    } else if self.reopening_pays(fi) {
+                        let firm = &mut self.firms[fi];
+                        firm.status = FirmStatus::Operating;
+                        firm.status_months = 0;
+                        firm.loss_months = 0;
+                        let (di, ha) = (firm.district, firm.land_ha);
+                        let land = &mut self.districts[di].land;
+                        super::world::Land::transfer(&mut land.idle, &mut land.occupied, ha);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if any_released {
+            for w in &mut self.workers {
+                if w.employer != NO_FIRM && released[w.employer as usize] {
+                    w.employer = NO_FIRM;
+                    w.wage = 0.0;
+                    w.months_unemployed = 0;
+                    w.review_residence = true;
+                }
+            }
+            for (fi, r) in released.iter().enumerate() {
+                if *r {
+                    self.firms[fi].employees = [0; 3];
+                    self.firms[fi].vacancies = [0; 3];
+                }
+            }
+        }
+        if reclaim > 0.0 {
+            let cutoff = self.month as f64 - reclaim;
+            for di in 0..self.districts.len() {
+                self.reclaim_pool(di, cutoff);
+            }
+        }
+        for f in &mut self.firms {
+            if f.status != FirmStatus::Exited {
+                f.status_months += 1;
+            }
+        }
+    }
+
+    /// Whether an idle firm would cover its costs at today's prices with its target workforce.
+    fn reopening_pays(&self, fi: usize) -> bool {
+        let firm = &self.firms[fi];
+        let si = firm.sector;
+        let sector = &self.economy.sectors[si];
+        let p = self.markets.price[self.market_of(si, firm.district)];
+        let p_net = self.net_price(si, firm.district, p);
+        let targets = self.labour_targets(fi);
+        let wage_bill: f64 = (0..3).map(|k| targets[k] * self.firm_wage(firm, k)).sum();
+        let b: f64 = self.effective_betas(si, firm.automation).iter().sum();
+        // At the labour optimum the wage bill is Σβ·p_net·Y, so p_net·Y = wage bill / Σβ.
+        let net_revenue = if b > 0.0 { wage_bill / b } else { 0.0 };
+        p_net > 0.0
+            && net_revenue - wage_bill - firm.capital * self.user_cost(firm) - sector.fixed_cost
+                > 0.0
+    }
+
+    /// A firm closes for good: its plant joins the district's idle land, its floor is freed,
+    /// guaranteed loans default on the fund.
+    pub(crate) fn close_firm(&mut self, fi: usize) {
+        let recovery = self.s.finance.default_recovery_share;
+        let was = self.firms[fi].status;
+        let firm = &mut self.firms[fi];
+        let (di, ha, floor, sector) = (firm.district, firm.land_ha, firm.floor_rented, firm.sector);
+        let guaranteed = firm.guaranteed_debt;
+        firm.status = FirmStatus::Exited;
+        firm.status_months = 0;
+        firm.guaranteed_debt = 0.0;
+        firm.land_ha = 0.0;
+        firm.floor_rented = 0.0;
+        if was == FirmStatus::Operating || was == FirmStatus::Idle {
+            self.counters.exits += 1;
+        }
+        let land = &mut self.districts[di].land;
+        let moved = if was == FirmStatus::Idle {
+            ha.min(land.idle)
+        } else {
+            super::world::Land::transfer(&mut land.occupied, &mut land.idle, ha)
+        };
+        if moved > 0.0 {
+            self.idle_pool[di].push((self.month, moved));
+        }
+        match self.economy.sectors[sector].premises {
+            Premises::IndustrialLand => {
+                self.districts[di].factory_floor_used =
+                    (self.districts[di].factory_floor_used - floor).max(0.0)
+            }
+            Premises::CommercialFloor => {
+                self.districts[di].commercial_floor_used =
+                    (self.districts[di].commercial_floor_used - floor).max(0.0)
+            }
+        }
+        if guaranteed > 0.0 {
+            let topup = self.fund.default_loss(guaranteed, recovery);
+            self.gov.accrued.subsidies += topup;
+        }
+    }
+
+    /// Land of a stalled project goes back to serviced-free land (R3.2: "taken back").
+    fn reclaim_stalled(&mut self, fi: usize) {
+        let firm = &mut self.firms[fi];
+        let (di, ha) = (firm.district, firm.land_ha);
+        firm.status = FirmStatus::Exited;
+        firm.land_ha = 0.0;
+        let land = &mut self.districts[di].land;
+        let moved = super::world::Land::transfer(&mut land.idle, &mut land.serviced_free, ha);
+        self.counters.land_reclaimed += moved;
+    }
+
+    /// Idle plots of closed plants older than `cutoff` (month) return to serviced-free land.
+    fn reclaim_pool(&mut self, di: usize, cutoff: f64) {
+        let mut moved_total = 0.0;
+        let land = &mut self.districts[di].land;
+        self.idle_pool[di].retain(|(month, ha)| {
+            if (*month as f64) <= cutoff {
+                moved_total +=
+                    super::world::Land::transfer(&mut land.idle, &mut land.serviced_free, *ha);
+                false
+            } else {
+                true
+            }
+        });
+        self.counters.land_reclaimed += moved_total;
+    }
+
+    /// Chain completeness of every (district, sector): suppliers present in the district cover
+    /// their share of the Leontief-weighted supply chain (presence = local supply / local need).
+    pub(crate) fn update_chain_completeness(&mut self) {
+        let nd = self.districts.len();
+        let ns = self.economy.sectors.len();
+        for di in 0..nd {
+            let mut need = vec![0.0; ns];
+            for s in 0..ns {
+                for (j, n) in need.iter_mut().enumerate() {
+                    *n += self.economy.a[(j, s)] * self.prev.output[di][s];
+                }
+            }
+            let presence: Vec<f64> = (0..ns)
+                .map(|j| {
+                    let supply = self.prev.output[di][j];
+                    if need[j] > 0.0 {
+                        (supply / need[j]).min(1.0)
+                    } else if supply > 0.0 {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            for s in 0..ns {
+                self.prev.chain[di][s] = self.economy.chain_completeness(s, &presence);
+            }
+        }
+    }
+}

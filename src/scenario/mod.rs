@@ -1,0 +1,366 @@
+//! Scenario files: reading, `extends` inheritance, validation into a checked [`Scenario`].
+//!
+//! Data flows one way: TOML text → merged table → [`ScenarioFile`] → [`validate`] → [`Scenario`].
+//! Every error names the file, the line, the key and what is allowed.
+
+pub mod levers;
+pub mod schema;
+mod validate;
+
+pub use schema::*;
+pub use validate::parse_year_month;
+
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The built-in default scenario, embedded so `chancheng run` works with no file.
+pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
+/// The name under which the embedded baseline is found by `extends`.
+pub const BASELINE_FILE_NAME: &str = "baseline.toml";
+
+/// One problem with a scenario file, located as precisely as the file allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioIssue {
+    pub file: String,
+    pub line: Option<usize>,
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: ", self.file, line)?,
+            None => write!(f, "{}: ", self.file)?,
+        }
+        if self.key.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "key `{}`: {}", self.key, self.message)
+        }
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("cannot read scenario file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("scenario `extends` forms a cycle: {0}")]
+    Cycle(String),
+    #[error("invalid scenario:\n{}", .0.iter().map(|i| format!("  {i}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<ScenarioIssue>),
+}
+
+/// One file of an `extends` chain, kept for locating errors.
+#[derive(Debug, Clone)]
+struct SourceFile {
+    display: String,
+    text: String,
+}
+
+/// A validated scenario: only [`load_file`], [`load_builtin`] and [`Scenario::with_overrides`] make one.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    spec: ScenarioFile,
+    merged: toml::Table,
+    content_hash: String,
+    sources: Vec<String>,
+}
+
+impl Scenario {
+    pub fn spec(&self) -> &ScenarioFile {
+        &self.spec
+    }
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+    /// SHA-256 of the merged, canonicalised scenario: two files that mean the same hash the same.
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
+    }
+    /// The files it was read from, child first.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    /// The same scenario with dotted keys set to new numbers (for sweeps), validated again.
+    pub fn with_overrides(&self, overrides: &[(String, f64)]) -> Result<Scenario, ScenarioError> {
+        let mut merged = self.merged.clone();
+        for (key, value) in overrides {
+            set_dotted(&mut merged, key, *value).map_err(|message| {
+                ScenarioError::Invalid(vec![ScenarioIssue {
+                    file: "overrides".into(),
+                    line: None,
+                    key: key.clone(),
+                    message,
+                }])
+            })?;
+        }
+        let files = [SourceFile {
+            display: format!("{} (with overrides)", self.sources.join(" < ")),
+            text: String::new(),
+        }];
+        build(merged, &files)
+    }
+
+    /// Value of a dotted numeric key in the merged scenario.
+    pub fn number_at(&self, key: &str) -> Option<f64> {
+        let mut table = &self.merged;
+        let parts: Vec<&str> = key.split('.').collect();
+        for (i, part) in parts.iter().enumerate() {
+            let value = table.get(*part)?;
+            if i + 1 == parts.len() {
+                return value
+                    .as_float()
+                    .or_else(|| value.as_integer().map(|v| v as f64));
+            }
+            table = value.as_table()?;
+        }
+        None
+    }
+}
+
+/// The embedded baseline scenario.
+pub fn load_builtin() -> Result<Scenario, ScenarioError> {
+    let files = vec![SourceFile {
+        display: format!("<built-in {BASELINE_FILE_NAME}>"),
+        text: BASELINE_TOML.to_string(),
+    }];
+    load_chain(files, None)
+}
+
+/// A scenario file, with its `extends` chain resolved relative to each file's folder. A chain that
+/// ends in `baseline.toml` with no such file on disk uses the embedded baseline.
+pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = read(path)?;
+    let files = vec![SourceFile {
+        display: path.display().to_string(),
+        text,
+    }];
+    load_chain(files, Some(path.to_path_buf()))
+}
+
+/// A scenario given as text (tests, tools); `extends` resolves against `base_dir`.
+pub fn load_str(text: &str, display: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
+    let files = vec![SourceFile {
+        display: display.to_string(),
+        text: text.to_string(),
+    }];
+    load_chain(files, Some(base_dir.join(display)))
+}
+
+fn read(path: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn load_chain(
+    mut files: Vec<SourceFile>,
+    mut current_path: Option<PathBuf>,
+) -> Result<Scenario, ScenarioError> {
+    let mut tables = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    loop {
+        let file = files.last().expect("chain starts with one file");
+        let table: toml::Table = toml::from_str(&file.text).map_err(|e| {
+            let line = e.span().map(|s| line_of(&file.text, s.start));
+            ScenarioError::Invalid(vec![ScenarioIssue {
+                file: file.display.clone(),
+                line,
+                key: String::new(),
+                message: e.message().trim().to_string(),
+            }])
+        })?;
+        let parent = match table.get("extends") {
+            None => None,
+            Some(toml::Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                return Err(ScenarioError::Invalid(vec![ScenarioIssue {
+                    file: file.display.clone(),
+                    line: find_line(&file.text, &["extends"]),
+                    key: "extends".into(),
+                    message: "must be a file name string, e.g. \"baseline.toml\"".into(),
+                }]));
+            }
+        };
+        tables.push(table);
+        let Some(parent) = parent else { break };
+        let dir = current_path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let parent_path = dir.join(&parent);
+        let key = parent_path.display().to_string();
+        if seen.contains(&key) {
+            return Err(ScenarioError::Cycle(format!(
+                "{} -> {key}",
+                seen.join(" -> ")
+            )));
+        }
+        seen.push(key);
+        if parent_path.exists() {
+            files.push(SourceFile {
+                display: parent_path.display().to_string(),
+                text: read(&parent_path)?,
+            });
+            current_path = Some(parent_path);
+        } else if parent == BASELINE_FILE_NAME {
+            files.push(SourceFile {
+                display: format!("<built-in {BASELINE_FILE_NAME}>"),
+                text: BASELINE_TOML.to_string(),
+            });
+            current_path = None;
+        } else {
+            return Err(ScenarioError::Invalid(vec![ScenarioIssue {
+                file: files.last().map(|f| f.display.clone()).unwrap_or_default(),
+                line: files.last().and_then(|f| find_line(&f.text, &["extends"])),
+                key: "extends".into(),
+                message: format!("parent scenario {} does not exist", parent_path.display()),
+            }]));
+        }
+    }
+    // Merge from the root down: each child overrides its parent.
+    let mut merged = toml::Table::new();
+    for table in tables.into_iter().rev() {
+        merge(&mut merged, table);
+    }
+    merged.remove("extends");
+    build(merged, &files)
+}
+
+fn build(merged: toml::Table, files: &[SourceFile]) -> Result<Scenario, ScenarioError> {
+    let value = toml::Value::Table(merged.clone());
+    let spec: ScenarioFile = serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut path: Vec<String> = e
+            .path()
+            .iter()
+            .map(|seg| seg.to_string())
+            .filter(|s| s != "?")
+            .collect();
+        let inner = e.into_inner().to_string();
+        // toml appends "in `path`" to its messages; the path is reported separately.
+        let message = inner
+            .split("\nin `")
+            .next()
+            .unwrap_or(&inner)
+            .trim()
+            .to_string();
+        if let Some(field) = unknown_field(&message)
+            && path.last().map(String::as_str) != Some(field)
+        {
+            path.push(field.to_string());
+        }
+        ScenarioError::Invalid(vec![locate(files, &path, message)])
+    })?;
+    let problems = validate::validate(&spec);
+    if !problems.is_empty() {
+        let issues = problems
+            .into_iter()
+            .map(|(key, message)| {
+                let path: Vec<String> = key.split('.').map(str::to_string).collect();
+                locate(files, &path, message)
+            })
+            .collect();
+        return Err(ScenarioError::Invalid(issues));
+    }
+    let canonical = toml::to_string(&merged).unwrap_or_default();
+    let content_hash = format!("{:x}", Sha256::digest(canonical.as_bytes()));
+    Ok(Scenario {
+        spec,
+        merged,
+        content_hash,
+        sources: files.iter().map(|f| f.display.clone()).collect(),
+    })
+}
+
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+/// Attribute a key path to the child-most file that sets it (or its nearest parent table).
+fn locate(files: &[SourceFile], path: &[String], message: String) -> ScenarioIssue {
+    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+    for depth in (1..=refs.len()).rev() {
+        for file in files {
+            if let Some(line) = find_line(&file.text, &refs[..depth]) {
+                return ScenarioIssue {
+                    file: file.display.clone(),
+                    line: Some(line),
+                    key: path.join("."),
+                    message,
+                };
+            }
+        }
+    }
+    ScenarioIssue {
+        file: files.first().map(|f| f.display.clone()).unwrap_or_default(),
+        line: None,
+        key: path.join("."),
+        message,
+    }
+}
+
+/// The 1-based line where a dotted key path is set in a TOML text, if it is.
+fn find_line(text: &str, path: &[&str]) -> Option<usize> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    for (i, part) in path.iter().enumerate() {
+        let (key, value) = table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() as &str == *part)?;
+        if i + 1 == path.len() {
+            return Some(line_of(text, key.span().start));
+        }
+        match value.get_ref() {
+            toml::de::DeValue::Table(t) => table = t,
+            _ => return Some(line_of(text, key.span().start)),
+        }
+    }
+    None
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+fn set_dotted(table: &mut toml::Table, key: &str, value: f64) -> Result<(), String> {
+    let mut parts: Vec<&str> = key.split('.').collect();
+    let last = parts.pop().ok_or("empty key")?;
+    let mut t = table;
+    for part in parts {
+        t = t
+            .get_mut(part)
+            .and_then(toml::Value::as_table_mut)
+            .ok_or_else(|| format!("no table `{part}` in the scenario"))?;
+    }
+    match t.get(last) {
+        Some(toml::Value::Integer(_)) => {
+            t.insert(last.into(), toml::Value::Integer(value.round() as i64));
+        }
+        Some(toml::Value::Float(_)) => {
+            t.insert(last.into(), toml::Value::Float(value));
+        }
+        Some(_) => return Err("not a number".into()),
+        None => return Err("no such key in the scenario".into()),
+    }
+    Ok(())
+}

@@ -1,0 +1,488 @@
+//! The scenario file format: plain serde structs that mirror the TOML one to one.
+//!
+//! Every struct denies unknown fields, so a misspelt key is an error that names the key and lists the
+//! allowed ones. Every field is required in the merged scenario (the baseline sets them all); a child
+//! scenario only overrides what it changes through `extends`. Units are in the field names
+//! (`_cny`, `_months`, `_per_year`, `_ha`, `_share`, …) and documented in `scenarios/baseline.toml`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Parent scenario this file overrides (resolved before deserialisation).
+    #[serde(default)]
+    pub extends: Option<String>,
+    pub name: String,
+    pub description: String,
+    pub time: TimeSpec,
+    #[serde(rename = "macro")]
+    pub macro_: MacroSpec,
+    pub districts: BTreeMap<String, DistrictSpec>,
+    pub travel: TravelSpec,
+    pub sectors: BTreeMap<String, SectorSpec>,
+    pub firms: FirmSpec,
+    pub entry: EntrySpec,
+    pub labour: LabourSpec,
+    pub households: HouseholdSpec,
+    pub housing: HousingSpec,
+    pub land: LandSpec,
+    pub infrastructure: InfrastructureSpec,
+    pub government: GovernmentSpec,
+    pub finance: FinanceSpec,
+    pub environment: EnvironmentSpec,
+    pub coupling: CouplingSpec,
+    pub policy: PolicySpec,
+    /// Uncertain parameters for sweeps: dotted key → distribution.
+    #[serde(default)]
+    pub uncertainty: BTreeMap<String, UncertainSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSpec {
+    /// First simulated month, `YYYY-MM`.
+    pub start: String,
+    pub months: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MacroSpec {
+    pub outside_wage_growth_per_year: f64,
+    pub interest_rate_per_year: f64,
+    /// Exogenous technical progress available to every firm (and every entrant).
+    pub tfp_growth_per_year: f64,
+    pub external_demand_growth_per_year: f64,
+    /// The trend growth rate itself falls by this fraction each year (China's slowdown).
+    pub demand_growth_decay_per_year: f64,
+    pub demand_shock_ar1: f64,
+    pub demand_shock_sd: f64,
+    pub price_elasticity: f64,
+    pub price_min: f64,
+    pub price_max: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DistrictKind {
+    Cluster,
+    City,
+    Rural,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictSpec {
+    pub kind: DistrictKind,
+    pub name_zh: String,
+    pub name_en: String,
+    pub land_total_ha: f64,
+    pub land_serviced_free_ha: f64,
+    pub land_occupied_ha: f64,
+    pub land_idle_ha: f64,
+    pub industrial_land_price_cny_per_ha: f64,
+    pub roads_cny: f64,
+    pub utilities_cny: f64,
+    pub environment_capacity_per_month: f64,
+    pub logistics_cny: f64,
+    pub digital_cny: f64,
+    pub innovation_cny: f64,
+    pub training_seats: f64,
+    pub school_seats: f64,
+    pub hospital_beds: f64,
+    pub commercial_floor_m2: f64,
+    pub standard_factory_floor_m2: f64,
+    pub market_housing_units: f64,
+    pub public_rental_units: f64,
+    pub resettlement_units: f64,
+    pub dormitory_units: f64,
+    pub rural_home_units: f64,
+    pub market_rent_cny_month: f64,
+    /// Residents outside the modelled labour market (children, retirees, other jobs): they spend
+    /// locally and use schools and hospitals.
+    pub background_residents: f64,
+    pub initial_pollution: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TravelSpec {
+    /// Free-flow-less travel minutes between districts today: `minutes.a.b`.
+    pub minutes: BTreeMap<String, BTreeMap<String, f64>>,
+    pub road_elasticity: f64,
+    pub road_reference_cny: f64,
+    pub min_share_of_base: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectorGroup {
+    Leading,
+    Emerging,
+    ProducerServices,
+    ConsumerServices,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarketScope {
+    /// One market for the whole region (traded goods and producer services).
+    Region,
+    /// One market per district (consumer services sold where people live).
+    District,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Premises {
+    IndustrialLand,
+    CommercialFloor,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectorSpec {
+    pub name_zh: String,
+    pub name_en: String,
+    pub group: SectorGroup,
+    pub market: MarketScope,
+    /// Districts kinds where firms of this sector may locate.
+    pub locates_in: Vec<DistrictKind>,
+    pub capital_elasticity: f64,
+    pub labour_elasticity_low: f64,
+    pub labour_elasticity_mid: f64,
+    pub labour_elasticity_high: f64,
+    pub floor_m2_per_worker: f64,
+    pub pollution_per_million_cny: f64,
+    pub rd_share_of_revenue: f64,
+    pub fixed_cost_cny_month: f64,
+    pub initial_firms: BTreeMap<String, u32>,
+    pub entry_prospects_per_year: f64,
+    /// What the firm occupies: industrial land (or standard-factory floor) or commercial floor.
+    pub premises: Premises,
+    /// Extra external demand per unit of rural e-commerce spending relative to its reference.
+    pub ecommerce_demand_gain: f64,
+    /// Share of household consumption spent on this sector.
+    pub household_budget_share: f64,
+    /// Input–output row: inputs bought from each sector per yuan of output.
+    pub inputs: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirmSpec {
+    pub size_pareto_shape: f64,
+    pub size_min_workers: f64,
+    pub size_max_workers: f64,
+    pub entrant_size_min_workers: f64,
+    pub productivity_shock_sd: f64,
+    pub agglomeration_elasticity: f64,
+    pub agglomeration_reference_workers: f64,
+    pub local_input_cost_saving: f64,
+    pub logistics_productivity_gain: f64,
+    pub digital_productivity_gain: f64,
+    pub utility_productivity_gain: f64,
+    pub infrastructure_half_saturation_cny_per_worker: f64,
+    pub hiring_adjustment_per_month: f64,
+    pub layoff_adjustment_per_month: f64,
+    pub layoff_tolerance: f64,
+    pub capital_depreciation_per_year: f64,
+    pub investment_adjustment_per_month: f64,
+    pub wage_premium_step: f64,
+    pub wage_premium_max: f64,
+    pub idle_after_loss_months: u32,
+    pub exit_after_idle_months: u32,
+    pub exit_cash_floor_months_of_fixed_cost: f64,
+    pub relocation_hazard_per_year: f64,
+    pub innovation_rate_per_rd_share: f64,
+    pub innovation_step_mean_log: f64,
+    pub innovation_step_sd_log: f64,
+    pub high_skill_innovation_gain: f64,
+    pub platform_innovation_gain: f64,
+    pub high_tech_patent_threshold: u32,
+    pub anchor_min_workers: f64,
+    pub initial_cash_months_of_revenue: f64,
+    pub stalled_project_share: f64,
+    pub local_purchase_share: f64,
+    pub upgrade_cost_cny_per_low_worker: f64,
+    pub upgrade_automation_step: f64,
+    pub upgrade_payback_months: f64,
+    pub max_automation: f64,
+    pub rd_subsidy_response: f64,
+    pub incubator_fixed_cost_cut: f64,
+    pub incubation_months: u32,
+    pub incubator_cny_per_firm: f64,
+    pub entrant_equity_share: f64,
+    pub calibration_scale_workers: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntrySpec {
+    pub profit_weight: f64,
+    pub land_price_weight_per_million_cny: f64,
+    pub approval_weight_per_month: f64,
+    pub infrastructure_weight: f64,
+    pub supplier_weight: f64,
+    pub labour_weight: f64,
+    pub outside_option_utility: f64,
+    pub approval_abandon_per_month: f64,
+    pub construction_months: u32,
+    pub land_buffer_share: f64,
+    pub promotion_elasticity: f64,
+    pub promotion_reference_cny_per_year: f64,
+    pub chain_targeting_gain: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabourSpec {
+    pub initial_wage_low_cny: f64,
+    pub initial_wage_mid_cny: f64,
+    pub initial_wage_high_cny: f64,
+    pub initial_unemployment_rate: f64,
+    pub vacancies_sampled: u32,
+    pub employment_service_extra_samples: f64,
+    pub employment_service_reference_cny_per_year: f64,
+    pub on_the_job_search_share: f64,
+    pub quit_rate_per_month: f64,
+    pub wage_tightness_response: f64,
+    /// Share of the gap to the outside wage closed each month.
+    pub outside_wage_pull_per_month: f64,
+    pub reservation_wage_share_of_market: f64,
+    pub reservation_decay_per_month: f64,
+    pub commute_value_cny_per_minute_month: f64,
+    pub max_commute_minutes: f64,
+    pub retirement_rate_per_year: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdSpec {
+    pub rural_reserve_workers: f64,
+    pub rural_entry_rate_per_month: f64,
+    pub rural_reserve_growth_per_year: f64,
+    pub migrant_pool_workers: f64,
+    pub migrant_entry_rate_per_month: f64,
+    pub city_entrants_per_year: f64,
+    pub attractiveness_delay_months: f64,
+    pub income_elasticity_of_migration: f64,
+    pub skill_share_rural: [f64; 3],
+    pub skill_share_migrant: [f64; 3],
+    pub skill_share_city: [f64; 3],
+    pub children_mean: f64,
+    pub residence_review_share_per_month: f64,
+    pub residence_choice_scale_cny: f64,
+    pub amenity_school_cny: f64,
+    pub amenity_hospital_cny_per_bed_per_1000: f64,
+    pub amenity_shops_cny_per_m2_per_capita: f64,
+    pub amenity_pollution_cny: f64,
+    pub settlement_months_employed: u32,
+    pub settlement_rate_per_month: f64,
+    pub unemployed_leave_after_months: u32,
+    pub unemployed_leave_rate_per_month: f64,
+    pub left_behind_children_leave_rate_per_month: f64,
+    pub consumption_share_of_income: f64,
+    pub training_months: u32,
+    pub training_success_share: f64,
+    pub training_enrol_rate_per_month: f64,
+    pub landless_farmers_per_ha: f64,
+    pub background_children_per_resident: f64,
+    pub moving_cost_cny: f64,
+    pub talent_grant_amortisation_months: f64,
+    pub social_security_settlement_gain: f64,
+    pub social_security_leave_cut: f64,
+    pub ecommerce_reference_cny_per_year: f64,
+    /// Origins of the 2015 workforce: local urban, local rural, landless farmer, migrant.
+    pub initial_origin_shares: [f64; 4],
+    pub dormitory_amenity_cny: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HousingSpec {
+    pub construction_months: u32,
+    pub construction_cost_cny_per_unit: f64,
+    pub developer_margin: f64,
+    pub developer_capitalisation_months: f64,
+    pub developer_start_share_per_month: f64,
+    pub units_per_ha: f64,
+    pub rent_adjustment: f64,
+    pub target_occupancy: f64,
+    pub rural_rent_cny_month: f64,
+    pub dormitory_rent_cny_month: f64,
+    pub resettlement_rent_cny_month: f64,
+    pub depreciation_per_year: f64,
+    pub ownership_cost_share: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LandSpec {
+    pub servicing_cost_cny_per_ha: f64,
+    pub base_floor_area_ratio: f64,
+    pub standard_factory_rent_cny_per_m2_month: f64,
+    pub standard_factory_max_workers: f64,
+    pub standard_factory_cost_cny_per_m2: f64,
+    pub commercial_rent_cny_per_m2_month: f64,
+    pub residential_price_cny_per_ha: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InfrastructureSpec {
+    pub construction_months: u32,
+    pub depreciation_per_year: f64,
+    pub planning_waste_share: f64,
+    pub five_plans_waste_share: f64,
+    pub five_plans_lag_cut_share: f64,
+    pub environment_cost_cny_per_unit_month: f64,
+    pub school_seat_cost_cny: f64,
+    pub hospital_bed_cost_cny: f64,
+    pub commercial_floor_cost_cny_per_m2: f64,
+    pub training_seat_cost_cny: f64,
+    pub public_housing_cost_cny_per_unit: f64,
+    pub maintenance_share_per_year: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernmentSpec {
+    pub initial_cash_cny: f64,
+    pub initial_debt_cny: f64,
+    pub vat_rate: f64,
+    pub vat_local_share: f64,
+    pub income_tax_rate: f64,
+    pub income_tax_local_share: f64,
+    pub fees_cny_per_worker_month: f64,
+    pub transfers_cny_per_year: f64,
+    pub administration_cny_per_year: f64,
+    pub administration_growth_per_year: f64,
+    pub debt_interest_per_year: f64,
+    pub bond_interest_per_year: f64,
+    pub debt_repayment_share_per_year: f64,
+    pub debt_limit_revenue_multiple: f64,
+    pub social_security_cny_per_settled_month: f64,
+    pub service_cost_cny_per_resident_month: f64,
+    pub training_cost_cny_per_seat_month: f64,
+    pub cash_buffer_months: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinanceSpec {
+    pub loan_rate_premium_per_year: f64,
+    pub collateral_ratio: f64,
+    pub bank_matching_collateral_gain: f64,
+    pub guarantee_fee_share: f64,
+    pub default_recovery_share: f64,
+    pub loan_term_months: f64,
+    pub ipo_support_cost_cny: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentSpec {
+    pub decay_per_month: f64,
+    pub red_line_stock: f64,
+    pub red_line_pollution_threshold: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouplingSpec {
+    /// Fixed normalisation references [min, max, weight] per component, so D is comparable across
+    /// runs; weights are relative within each subsystem.
+    pub value_added_per_ha_cny_year: [f64; 3],
+    pub labour_productivity_cny_year: [f64; 3],
+    pub rd_intensity: [f64; 3],
+    pub chain_completeness: [f64; 3],
+    pub residents_per_worker: [f64; 3],
+    pub school_seats_per_child: [f64; 3],
+    pub hospital_beds_per_1000: [f64; 3],
+    pub commercial_m2_per_resident: [f64; 3],
+    pub settled_share: [f64; 3],
+    pub clean_environment: [f64; 3],
+}
+
+/// Infrastructure and public-service investment of one district, per year. Items a plan does not
+/// list are not built (0).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InvestmentPlan {
+    pub roads_cny_per_year: f64,
+    pub utilities_cny_per_year: f64,
+    pub environment_cny_per_year: f64,
+    pub logistics_cny_per_year: f64,
+    pub digital_cny_per_year: f64,
+    pub innovation_cny_per_year: f64,
+    pub training_seats_per_year: f64,
+    pub school_seats_per_year: f64,
+    pub hospital_beds_per_year: f64,
+    pub commercial_floor_m2_per_year: f64,
+    pub standard_factory_m2_per_year: f64,
+    pub public_rental_units_per_year: f64,
+    pub resettlement_units_per_year: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicRentalEligibility {
+    /// Only high-skill talents.
+    TalentsOnly,
+    /// Migrants and landless farmers employed in a cluster zone, and talents.
+    ZoneMigrants,
+    /// Anyone employed in a cluster zone.
+    ZoneWorkers,
+}
+
+/// The report's levers (R1.1 … R4.4). The baseline holds the 2015 status quo.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    pub promotion_cny_per_year: f64,
+    pub chain_targeting_share: f64,
+    pub ipo_listings_per_year: f64,
+    pub ipo_equity_cny: f64,
+    pub interest_subsidy_per_year: f64,
+    pub rd_subsidy_share: f64,
+    pub tech_upgrade_subsidy_share: f64,
+    pub incubator_cny_per_year: f64,
+    pub rural_ecommerce_cny_per_year: f64,
+    pub five_plans_in_one: bool,
+    pub approval_months: f64,
+    pub employment_service_cny_per_year: f64,
+    pub order_training_share: f64,
+    pub talent_settling_grant_cny: f64,
+    pub talent_salary_topup_share: f64,
+    pub talent_housing: bool,
+    pub guarantee_fund_capital_cny: f64,
+    pub guarantee_leverage: f64,
+    pub bank_enterprise_matching: bool,
+    pub special_bond_quota_cny_per_year: f64,
+    pub ppp_share: f64,
+    pub ppp_contract_years: f64,
+    pub ppp_private_cost_of_capital: f64,
+    pub ppp_efficiency_gain: f64,
+    pub insurance_capital_cny_per_year: f64,
+    pub insurance_capital_rate_per_year: f64,
+    pub min_floor_area_ratio: f64,
+    pub idle_land_reclaim_months: f64,
+    pub public_rental_rent_discount: f64,
+    pub public_rental_eligibility: PublicRentalEligibility,
+    pub social_security_coverage: f64,
+    pub citizenisation_months_cut: f64,
+    pub environmental_red_line: bool,
+    pub land_price_discount: f64,
+    pub investment: BTreeMap<String, InvestmentPlan>,
+}
+
+/// A distribution for an uncertain parameter (used by sweeps).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, tag = "dist", rename_all = "snake_case")]
+pub enum UncertainSpec {
+    Uniform { low: f64, high: f64 },
+    Triangular { low: f64, mode: f64, high: f64 },
+}

@@ -1,0 +1,5 @@
+//! All integration tests in one binary (one link on a 2-core machine).
+
+mod common;
+mod determinism;
+mod scenario_files;
