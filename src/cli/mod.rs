@@ -1,5 +1,6 @@
 //! The command line: clap structs close to the flags, one file per command.
 
+mod compare;
 mod levers;
 mod run;
 
@@ -23,12 +24,15 @@ pub enum Command {
     Run(run::RunArgs),
     /// Print the catalogue of policy levers from the 2015 report.
     Levers(levers::LeversArgs),
+    /// Compare scenarios over replications on common random numbers.
+    Compare(compare::CompareArgs),
 }
 
 pub fn main_with(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Levers(args) => levers::levers(args),
+        Command::Compare(args) => compare::compare(args),
     }
 }
 

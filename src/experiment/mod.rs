@@ -1,6 +1,8 @@
 //! Running scenarios: one run, and (later) replications, sweeps and comparisons. Seeds of
 //! replications come from (master seed, scenario, run index) through a mixing function.
 
+pub mod compare;
+
 use crate::model::indicators::MonthRecord;
 use crate::model::{FirmRecord, Simulation};
 use crate::scenario::Scenario;

@@ -51,7 +51,6 @@ pub struct Firm {
     pub cash: f64,
     pub debt: f64,
     pub guaranteed_debt: f64,
-    pub rd_stock: f64,
     pub patents: u32,
     pub high_tech: bool,
     pub anchor: bool,

@@ -164,11 +164,12 @@ impl Simulation {
             } else {
                 0.0
             };
-            let approval = if d.kind == DistrictKind::Cluster {
-                policy.approval_months
-            } else {
-                0.0
-            };
+            let approval =
+                if d.kind == DistrictKind::Cluster && sector.premises == Premises::IndustrialLand {
+                    policy.approval_months
+                } else {
+                    0.0
+                };
             let infra = (self.infrastructure_quality(d.utilities, di)
                 + self.infrastructure_quality(d.logistics, di)
                 + self.infrastructure_quality(d.digital, di))

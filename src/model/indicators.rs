@@ -368,9 +368,12 @@ struct Acc {
     migrant_like: f64,
     left_behind: f64,
     children_here: f64,
+    children_all: f64,
     rent_sum: f64,
     rent_n: f64,
     in_training: f64,
+    capital: f64,
+    automation_w: f64,
 }
 
 impl Simulation {
@@ -401,6 +404,8 @@ impl Simulation {
                     a.emp[k] += f.employees[k] as f64;
                 }
                 a.rd += f.rd_spend * 12.0;
+                a.capital += f.capital;
+                a.automation_w += f.automation * f.workers() as f64;
                 if sector.is_industry() {
                     a.ind_va += f.value_added * 12.0;
                     if sector.group == SectorGroup::Leading {
@@ -433,6 +438,7 @@ impl Simulation {
                     a.residents += w.children as f64;
                     a.children_here += w.children as f64;
                 }
+                a.children_all += w.children as f64;
                 if w.origin.is_migrant_like() {
                     a.migrant_like += 1.0;
                     if w.settled {
@@ -610,14 +616,23 @@ impl Simulation {
             );
             push("serviced_land_free", land.serviced_free);
             push("housing_occupancy", ratio(occupied, housing));
-            let children = z.children_here + bg_res * bg_children;
+            // Seats per child of the households living here, whether the child lives with them or
+            // was left behind for lack of a seat.
+            let children = z.children_all + bg_res * bg_children;
             let seats_per_child = ratio(seats, children);
             push("school_seats_per_child", seats_per_child);
             let residents = z.residents + bg_res;
             let beds_per_1000 = ratio(beds, residents / 1000.0);
             push("hospital_beds_per_1000", beds_per_1000);
             push("pollution_ratio", pollution);
+            push("firm_capital", a.capital);
+            push("automation_share", ratio(a.automation_w, emp));
             if let Some(d) = district {
+                let dd = &self.districts[d];
+                push(
+                    "public_capital",
+                    dd.roads + dd.utilities + dd.logistics + dd.digital + dd.innovation,
+                );
                 push("market_rent", self.districts[d].market_rent);
                 let city = self.first_district_of(DistrictKind::City);
                 push("travel_minutes_to_city", self.travel.minutes[(d, city)]);
@@ -686,6 +701,7 @@ impl Simulation {
                 push("government_cash", self.gov.cash);
                 push("guarantee_fund_capital", self.fund.capital);
                 push("guarantee_fund_losses", self.fund.cumulative_losses);
+                push("guaranteed_loans", self.fund.outstanding);
                 push("rural_reserve", self.pools.rural_reserve);
                 push("migrant_pool", self.pools.migrant_pool);
                 for (si, sector) in self.economy.sectors.iter().enumerate() {

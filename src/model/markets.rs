@@ -86,7 +86,7 @@ impl Simulation {
         // Demand from outside the modelled economy: for region markets, buyers outside the region
         // (trend × AR(1) shock × rural e-commerce reach); for district markets, the background
         // residents, whose spending grows with the outside wage.
-        let income_growth = self.wage_index[0] / self.s.labour.initial_wage_low_cny;
+        let income_growth = self.outside_wage[0] / self.s.labour.initial_wage_low_cny;
         for s in 0..ns {
             let sector = &self.economy.sectors[s];
             for d in 0..=nd {

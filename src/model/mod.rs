@@ -505,7 +505,6 @@ impl Simulation {
             cash: 0.0,
             debt: 0.0,
             guaranteed_debt: 0.0,
-            rd_stock: 0.0,
             patents: 0,
             high_tech: false,
             anchor: false,
@@ -601,10 +600,18 @@ impl Simulation {
         }
         let months_needed = self.s.households.settlement_months_employed;
         for i in 0..self.workers.len() {
-            // Urban locals are citizens already; others settled if long employed in the city.
+            // Urban locals are citizens already; others have settled if long employed and housed
+            // in the city or zone (the monthly settlement rule, applied to the 2015 stock).
             let w = &mut self.workers[i];
-            w.settled = w.origin == Origin::LocalUrban
-                || (w.months_employed >= months_needed && w.tenure == Tenure::Owned);
+            let housed = matches!(
+                w.tenure,
+                Tenure::Market | Tenure::PublicRental | Tenure::Resettlement
+            );
+            w.settled =
+                w.origin == Origin::LocalUrban || (w.months_employed >= months_needed && housed);
+            if w.settled && w.tenure == Tenure::Market && w.origin != Origin::LocalUrban {
+                w.tenure = Tenure::Owned;
+            }
         }
         self.place_children();
     }

@@ -62,14 +62,13 @@ impl Simulation {
         } else {
             0.0
         };
-        let employed: f64 = self.prev.employed.iter().sum();
+        let (wage_sum, employed) = self
+            .workers
+            .iter()
+            .filter(|w| w.is_employed())
+            .fold((0.0, 0.0), |(s, n), w| (s + w.wage, n + 1.0));
         let avg_wage = if employed > 0.0 {
-            self.workers
-                .iter()
-                .filter(|w| w.is_employed())
-                .map(|w| w.wage)
-                .sum::<f64>()
-                / employed.max(1.0)
+            wage_sum / employed
         } else {
             self.wage_index[0]
         };

@@ -4,6 +4,7 @@
 
 use super::Simulation;
 use super::agents::{FirmStatus, NO_FIRM};
+use super::world::Land;
 use crate::scenario::{Premises, SectorGroup};
 use rand::RngExt;
 use rand_distr::{Distribution, Normal};
@@ -40,9 +41,16 @@ impl Simulation {
         price - sector.input_share * (1.0 - self.s.firms.local_input_cost_saving * chain)
     }
 
+    /// Automation moves that share of the low-skill elasticity to capital: machines do the work,
+    /// returns to scale stay the same.
     fn effective_betas(&self, si: usize, automation: f64) -> [f64; 3] {
         let b = self.economy.sectors[si].beta;
         [b[0] * (1.0 - automation), b[1], b[2]]
+    }
+
+    fn effective_alpha(&self, si: usize, automation: f64) -> f64 {
+        let s = &self.economy.sectors[si];
+        s.alpha + s.beta[0] * automation
     }
 
     /// Backs out the productivity constant of a sector so that a firm of the calibration scale,
@@ -95,7 +103,12 @@ impl Simulation {
         let beta = self.effective_betas(si, firm.automation);
         let b: f64 = beta.iter().sum();
         let m = self.productivity_multiplier(si, firm.district);
-        let mut base = firm.tfp * m * firm.capital.max(1.0).powf(self.economy.sectors[si].alpha);
+        let mut base = firm.tfp
+            * m
+            * firm
+                .capital
+                .max(1.0)
+                .powf(self.effective_alpha(si, firm.automation));
         let wages: [f64; 3] = std::array::from_fn(|k| self.firm_wage(firm, k));
         for k in 0..3 {
             base *= (beta[k] * p_net / wages[k]).powf(beta[k]);
@@ -114,7 +127,12 @@ impl Simulation {
         let si = firm.sector;
         let beta = self.effective_betas(si, firm.automation);
         let m = self.productivity_multiplier(si, firm.district);
-        let mut y = firm.tfp * m * firm.capital.max(1.0).powf(self.economy.sectors[si].alpha);
+        let mut y = firm.tfp
+            * m
+            * firm
+                .capital
+                .max(1.0)
+                .powf(self.effective_alpha(si, firm.automation));
         for k in 0..3 {
             y *= (firm.employees[k] as f64 + 1.0).powf(beta[k]);
         }
@@ -214,7 +232,6 @@ impl Simulation {
             firm.value_added = value_added;
             firm.profit = profit;
             firm.rd_spend = rd;
-            firm.rd_stock = firm.rd_stock * (1.0 - 1.0 / 36.0) + rd;
             // Principal repaid over the loan term; guaranteed loans shrink the fund's exposure.
             let term = self.s.finance.loan_term_months;
             let repay = firm.debt / term;
@@ -252,7 +269,7 @@ impl Simulation {
             // Capital: invest toward K* = α·p_net·Y/u, financed by cash, bank credit, guarantees.
             let p_net =
                 (price - sector.input_share * (1.0 - fp.local_input_cost_saving * chain)).max(0.0);
-            let k_star = sector.alpha * p_net * y / uc;
+            let k_star = self.effective_alpha(si, self.firms[fi].automation) * p_net * y / uc;
             let gap = k_star - self.firms[fi].capital;
             if gap > 0.0 {
                 let want = gap * fp.investment_adjustment_per_month;
@@ -310,14 +327,16 @@ impl Simulation {
         } else {
             0.0
         };
+        // The borrower pays the guarantee fee to the fund.
+        let fee = guaranteed * fin.guarantee_fee_share;
         let firm = &mut self.firms[fi];
-        firm.cash -= own;
+        firm.cash -= own + fee;
         firm.debt += bank;
         firm.guaranteed_debt += guaranteed;
         firm.capital += own + bank + guaranteed;
         if guaranteed > 0.0 {
             self.fund.outstanding += guaranteed;
-            self.fund.capital += guaranteed * fin.guarantee_fee_share;
+            self.fund.capital += fee;
         }
         own + bank + guaranteed
     }
@@ -338,8 +357,10 @@ impl Simulation {
         let step = fp
             .upgrade_automation_step
             .min(fp.max_automation - firm.automation);
-        let cost = fp.upgrade_cost_cny_per_low_worker * low * step / fp.upgrade_automation_step;
-        let saving = low * step * low_wage * fp.upgrade_payback_months;
+        // Each step automates that share of the low-skill jobs; cost and saving per job replaced.
+        let jobs = low * step;
+        let cost = fp.upgrade_cost_cny_per_low_worker * jobs;
+        let saving = jobs * low_wage * fp.upgrade_payback_months;
         let subsidy_share = self.s.policy.tech_upgrade_subsidy_share;
         if saving > cost * (1.0 - subsidy_share) {
             let subsidy = cost * subsidy_share;
@@ -396,7 +417,7 @@ impl Simulation {
                     let relocates =
                         !self.firms[fi].anchor && self.rng.random_bool(relocation.clamp(0.0, 1.0));
                     if broke || relocates {
-                        self.close_firm(fi);
+                        let _ = self.close_firm(fi);
                         released[fi] = true;
                         any_released = true;
                     } else if self.firms[fi].loss_months >= fp.idle_after_loss_months {
@@ -405,7 +426,7 @@ impl Simulation {
                         firm.status_months = 0;
                         let (di, ha) = (firm.district, firm.land_ha);
                         let land = &mut self.districts[di].land;
-                        super::world::Land::transfer(&mut land.occupied, &mut land.idle, ha);
+                        Land::transfer(&mut land.occupied, &mut land.idle, ha);
                         released[fi] = true;
                         any_released = true;
                     }
@@ -420,9 +441,15 @@ impl Simulation {
                     } else if reclaim_now
                         || self.firms[fi].status_months >= fp.exit_after_idle_months
                     {
-                        self.close_firm(fi);
-                        if reclaim_now {
-                            self.reclaim_pool(self.firms[fi].district, 0.0);
+                        let moved = self.close_firm(fi);
+                        if reclaim_now && moved > 0.0 {
+                            // The plant is taken back at once instead of joining the idle pool.
+                            let di = self.firms[fi].district;
+                            self.idle_pool[di].pop();
+                            let land = &mut self.districts[di].land;
+                            let back =
+                                Land::transfer(&mut land.idle, &mut land.serviced_free, moved);
+                            self.counters.land_reclaimed += back;
                         }
                     } else if self.reopening_pays(fi) {
                         let firm = &mut self.firms[fi];
@@ -431,7 +458,7 @@ impl Simulation {
                         firm.loss_months = 0;
                         let (di, ha) = (firm.district, firm.land_ha);
                         let land = &mut self.districts[di].land;
-                        super::world::Land::transfer(&mut land.idle, &mut land.occupied, ha);
+                        Land::transfer(&mut land.idle, &mut land.occupied, ha);
                     }
                 }
                 _ => {}
@@ -459,6 +486,7 @@ impl Simulation {
                 self.reclaim_pool(di, cutoff);
             }
         }
+        self.resell_idle_plots();
         for f in &mut self.firms {
             if f.status != FirmStatus::Exited {
                 f.status_months += 1;
@@ -484,8 +512,8 @@ impl Simulation {
     }
 
     /// A firm closes for good: its plant joins the district's idle land, its floor is freed,
-    /// guaranteed loans default on the fund.
-    pub(crate) fn close_firm(&mut self, fi: usize) {
+    /// guaranteed loans default on the fund. Returns the hectares added to the idle pool.
+    pub(crate) fn close_firm(&mut self, fi: usize) -> f64 {
         let recovery = self.s.finance.default_recovery_share;
         let was = self.firms[fi].status;
         let firm = &mut self.firms[fi];
@@ -503,7 +531,7 @@ impl Simulation {
         let moved = if was == FirmStatus::Idle {
             ha.min(land.idle)
         } else {
-            super::world::Land::transfer(&mut land.occupied, &mut land.idle, ha)
+            Land::transfer(&mut land.occupied, &mut land.idle, ha)
         };
         if moved > 0.0 {
             self.idle_pool[di].push((self.month, moved));
@@ -522,6 +550,7 @@ impl Simulation {
             let topup = self.fund.default_loss(guaranteed, recovery);
             self.gov.accrued.subsidies += topup;
         }
+        moved
     }
 
     /// Land of a stalled project goes back to serviced-free land (R3.2: "taken back").
@@ -531,8 +560,26 @@ impl Simulation {
         firm.status = FirmStatus::Exited;
         firm.land_ha = 0.0;
         let land = &mut self.districts[di].land;
-        let moved = super::world::Land::transfer(&mut land.idle, &mut land.serviced_free, ha);
+        let moved = Land::transfer(&mut land.idle, &mut land.serviced_free, ha);
         self.counters.land_reclaimed += moved;
+    }
+
+    /// Owners of closed plants sell some on privately each month, whatever the rules.
+    fn resell_idle_plots(&mut self) {
+        let p = (self.s.land.idle_resale_share_per_year / 12.0).clamp(0.0, 1.0);
+        for di in 0..self.districts.len() {
+            let mut plots = std::mem::take(&mut self.idle_pool[di]);
+            let land = &mut self.districts[di].land;
+            plots.retain(|(_, ha)| {
+                if self.rng.random_bool(p) {
+                    Land::transfer(&mut land.idle, &mut land.serviced_free, *ha);
+                    false
+                } else {
+                    true
+                }
+            });
+            self.idle_pool[di] = plots;
+        }
     }
 
     /// Idle plots of closed plants older than `cutoff` (month) return to serviced-free land.
@@ -541,8 +588,7 @@ impl Simulation {
         let land = &mut self.districts[di].land;
         self.idle_pool[di].retain(|(month, ha)| {
             if (*month as f64) <= cutoff {
-                moved_total +=
-                    super::world::Land::transfer(&mut land.idle, &mut land.serviced_free, *ha);
+                moved_total += Land::transfer(&mut land.idle, &mut land.serviced_free, *ha);
                 false
             } else {
                 true

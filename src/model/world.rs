@@ -220,7 +220,7 @@ impl Economy {
             });
         }
         let identity = DMatrix::<f64>::identity(n, n);
-        // Validation keeps every column sum of A below 0.98, so I − A is invertible.
+        // Validation keeps every column sum of A below 0.9, so I − A is invertible.
         let leontief = (identity - &a)
             .try_inverse()
             .unwrap_or_else(|| DMatrix::identity(n, n));

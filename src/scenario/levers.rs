@@ -121,7 +121,7 @@ pub const LEVERS: &[Lever] = &[
         0.0,
         0.5,
         "R1.2",
-        "Subsidised automation investment raises capital productivity and shifts labour demand away from low skill."
+        "Lowers the net cost of automation (CNC, robots): firms automate low-skill jobs when the wages saved over the payback horizon beat the cost; automation is capital and cuts the low-skill elasticity."
     ),
     lever!(
         "incubators",
@@ -132,7 +132,7 @@ pub const LEVERS: &[Lever] = &[
         0.0,
         2e9,
         "R1.2, R3.4",
-        "Builds incubator floor that cuts the fixed cost of young emerging-sector firms and raises their arrivals."
+        "Incubator capital cuts the fixed cost of young emerging-sector firms, so more of them survive their first years."
     ),
     lever!(
         "innovation_platforms",
@@ -165,7 +165,7 @@ pub const LEVERS: &[Lever] = &[
         0.0,
         2e9,
         "R1.3",
-        "Widens the external market of agri-food processing (farm-product marketing) and raises rural incomes, so fewer rural workers leave the village."
+        "Widens the external market of sectors with an e-commerce reach (agri-food chiefly; logistics and trade a little)."
     ),
     lever!(
         "roads",
@@ -187,7 +187,7 @@ pub const LEVERS: &[Lever] = &[
         0.0,
         2e10,
         "R1.4, R2.2",
-        "Services reserve land (reserve → serviced) and raises utility quality in production and amenity."
+        "Services reserve land (reserve → serviced), displacing farmers, and raises the utility-quality term of production."
     ),
     lever!(
         "environment",

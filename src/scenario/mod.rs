@@ -88,7 +88,8 @@ impl Scenario {
         &self.sources
     }
 
-    /// The same scenario with dotted keys set to new numbers (for sweeps), validated again.
+    /// The same scenario with dotted keys set to new numbers (for sweeps and tests; a boolean key
+    /// takes 0 or 1), validated again.
     pub fn with_overrides(&self, overrides: &[(String, f64)]) -> Result<Scenario, ScenarioError> {
         let mut merged = self.merged.clone();
         for (key, value) in overrides {
@@ -358,6 +359,9 @@ fn set_dotted(table: &mut toml::Table, key: &str, value: f64) -> Result<(), Stri
         }
         Some(toml::Value::Float(_)) => {
             t.insert(last.into(), toml::Value::Float(value));
+        }
+        Some(toml::Value::Boolean(_)) => {
+            t.insert(last.into(), toml::Value::Boolean(value != 0.0));
         }
         Some(_) => return Err("not a number".into()),
         None => return Err("no such key in the scenario".into()),

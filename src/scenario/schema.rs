@@ -328,6 +328,8 @@ pub struct LandSpec {
     pub standard_factory_cost_cny_per_m2: f64,
     pub commercial_rent_cny_per_m2_month: f64,
     pub residential_price_cny_per_ha: f64,
+    /// Share of idle plots sold on by their owners each year (private resale, without any rule).
+    pub idle_resale_share_per_year: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -432,7 +434,7 @@ pub struct InvestmentPlan {
 pub enum PublicRentalEligibility {
     /// Only high-skill talents.
     TalentsOnly,
-    /// Migrants and landless farmers employed in a cluster zone, and talents.
+    /// Rural-origin workers (migrants, landless farmers, local rural) employed in a cluster zone.
     ZoneMigrants,
     /// Anyone employed in a cluster zone.
     ZoneWorkers,
