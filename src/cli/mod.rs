@@ -3,6 +3,7 @@
 mod compare;
 mod levers;
 mod run;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -26,13 +27,17 @@ pub enum Command {
     Levers(levers::LeversArgs),
     /// Compare scenarios over replications on common random numbers.
     Compare(compare::CompareArgs),
+    /// Check a scenario against the stylized facts (firm sizes, agglomeration, pendulum, rates).
+    Validate(validate::ValidateArgs),
 }
 
-pub fn main_with(cli: Cli) -> anyhow::Result<()> {
+/// Runs a command; `Ok(false)` means it ran but its checks failed (exit code 2).
+pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
     match cli.command {
-        Command::Run(args) => run::run(args),
-        Command::Levers(args) => levers::levers(args),
-        Command::Compare(args) => compare::compare(args),
+        Command::Run(args) => run::run(args).map(|_| true),
+        Command::Levers(args) => levers::levers(args).map(|_| true),
+        Command::Compare(args) => compare::compare(args).map(|_| true),
+        Command::Validate(args) => validate::run(args),
     }
 }
 

@@ -2,6 +2,7 @@
 //! replications come from (master seed, scenario, run index) through a mixing function.
 
 pub mod compare;
+pub mod validate;
 
 use crate::model::indicators::MonthRecord;
 use crate::model::{FirmRecord, Simulation};

@@ -58,6 +58,11 @@ pub struct Firm {
     pub stalled: bool,
     pub loss_months: u32,
     pub output: f64,
+    /// Capital and workers that produced `output` (for productivity measurement).
+    pub output_capital: f64,
+    pub output_employees: [u32; 3],
+    /// Same-sector employment in the district that the production of `output` saw.
+    pub output_cluster_employment: f64,
     pub value_added: f64,
     pub profit: f64,
     pub rd_spend: f64,

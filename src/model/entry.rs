@@ -120,7 +120,7 @@ impl Simulation {
 
     /// Logit choice among feasible districts and the outside option; `None` = the prospect goes
     /// elsewhere.
-    fn choose_location(&mut self, si: usize, scale: f64) -> Option<usize> {
+    pub(crate) fn choose_location(&mut self, si: usize, scale: f64) -> Option<usize> {
         let e = self.s.entry.clone();
         let sector = self.economy.sectors[si].clone();
         let policy = &self.s.policy;

@@ -232,6 +232,78 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "CNY"
     ),
     ind!(
+        "public_capital",
+        "公共基础设施资本",
+        "Public infrastructure capital (roads, utilities, logistics, digital, innovation)",
+        "CNY"
+    ),
+    ind!(
+        "firm_capital",
+        "企业资本存量",
+        "Capital of operating firms",
+        "CNY"
+    ),
+    ind!(
+        "anchor_capital",
+        "龙头企业资本",
+        "Capital of anchor firms",
+        "CNY"
+    ),
+    ind!(
+        "automation_share",
+        "自动化程度",
+        "Automation (employment-weighted)",
+        "share"
+    ),
+    ind!(
+        "guaranteed_loans",
+        "在保贷款余额",
+        "Loans outstanding under guarantee",
+        "CNY"
+    ),
+    ind!(
+        "credit_gap",
+        "融资缺口",
+        "Investment firms could not finance (credit rationing)",
+        "CNY/yr"
+    ),
+    ind!(
+        "job_finding_rate",
+        "求职成功率",
+        "Hires per job searcher",
+        "share/month"
+    ),
+    ind!(
+        "high_skill_workers",
+        "高技能劳动者",
+        "High-skill worker agents (employed or not)",
+        "workers"
+    ),
+    ind!(
+        "occupancy.market",
+        "商品房入住率",
+        "Occupancy of market housing",
+        "share"
+    ),
+    ind!(
+        "occupancy.public_rental",
+        "公租房入住率",
+        "Occupancy of public rental housing",
+        "share"
+    ),
+    ind!(
+        "occupancy.resettlement",
+        "安置房入住率",
+        "Occupancy of resettlement housing",
+        "share"
+    ),
+    ind!(
+        "occupancy.dormitory",
+        "宿舍入住率",
+        "Occupancy of dormitories",
+        "share"
+    ),
+    ind!(
         "pollution_ratio",
         "污染/生态红线",
         "Pollution to red line",
@@ -273,6 +345,30 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "至中心城区通勤时间",
         "Travel time to the city",
         "minutes"
+    ),
+    ind!(
+        "bank_loans",
+        "企业银行贷款余额",
+        "Bank loans of firms (without guarantees)",
+        "CNY"
+    ),
+    ind!(
+        "unfilled_vacancies",
+        "未填补岗位",
+        "Vacancies left open after matching",
+        "positions"
+    ),
+    ind!(
+        "arrivals_high_skill",
+        "新进入高技能劳动者",
+        "High-skill arrivals",
+        "workers/month"
+    ),
+    ind!(
+        "commercial_m2_per_resident",
+        "人均商业面积",
+        "Commercial floor per resident",
+        "m²/person"
     ),
 ];
 
@@ -373,6 +469,8 @@ struct Acc {
     rent_n: f64,
     in_training: f64,
     capital: f64,
+    bank_loans: f64,
+    anchor_capital: f64,
     automation_w: f64,
 }
 
@@ -405,6 +503,10 @@ impl Simulation {
                 }
                 a.rd += f.rd_spend * 12.0;
                 a.capital += f.capital;
+                a.bank_loans += f.debt;
+                if f.anchor {
+                    a.anchor_capital += f.capital;
+                }
                 a.automation_w += f.automation * f.workers() as f64;
                 if sector.is_industry() {
                     a.ind_va += f.value_added * 12.0;
@@ -622,13 +724,27 @@ impl Simulation {
             let seats_per_child = ratio(seats, children);
             push("school_seats_per_child", seats_per_child);
             let residents = z.residents + bg_res;
+            push("commercial_m2_per_resident", ratio(commercial, residents));
             let beds_per_1000 = ratio(beds, residents / 1000.0);
             push("hospital_beds_per_1000", beds_per_1000);
             push("pollution_ratio", pollution);
             push("firm_capital", a.capital);
+            push("anchor_capital", a.anchor_capital);
+            push("bank_loans", a.bank_loans);
             push("automation_share", ratio(a.automation_w, emp));
             if let Some(d) = district {
                 let dd = &self.districts[d];
+                for (stock, id) in [
+                    (0, "occupancy.market"),
+                    (1, "occupancy.public_rental"),
+                    (2, "occupancy.resettlement"),
+                    (3, "occupancy.dormitory"),
+                ] {
+                    push(
+                        id,
+                        ratio(dd.occupied[stock] as f64, dd.housing[stock].floor()),
+                    );
+                }
                 push(
                     "public_capital",
                     dd.roads + dd.utilities + dd.logistics + dd.digital + dd.innovation,
@@ -702,6 +818,17 @@ impl Simulation {
                 push("guarantee_fund_capital", self.fund.capital);
                 push("guarantee_fund_losses", self.fund.cumulative_losses);
                 push("guaranteed_loans", self.fund.outstanding);
+                push("credit_gap", c.credit_gap * 12.0);
+                push("unfilled_vacancies", c.unfilled_vacancies as f64);
+                push("arrivals_high_skill", c.arrivals_high_skill as f64);
+                push(
+                    "job_finding_rate",
+                    ratio(self.prev.hires, self.prev.searchers),
+                );
+                push(
+                    "high_skill_workers",
+                    self.workers.iter().filter(|w| w.skill == 2).count() as f64,
+                );
                 push("rural_reserve", self.pools.rural_reserve);
                 push("migrant_pool", self.pools.migrant_pool);
                 for (si, sector) in self.economy.sectors.iter().enumerate() {
@@ -719,5 +846,43 @@ impl Simulation {
             label,
             rows,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_recorded_indicator_is_in_the_catalogue() {
+        let scenario = crate::scenario::load_builtin()
+            .expect("baseline")
+            .with_overrides(&[("time.months".into(), 2.0)])
+            .expect("override");
+        let mut sim = Simulation::new(&scenario, 1);
+        let record = sim.step();
+        for row in &record.rows {
+            let known = indicator(&row.indicator).is_some()
+                || row
+                    .indicator
+                    .strip_prefix("employment.")
+                    .is_some_and(|s| sim.economy().sectors.iter().any(|x| x.id == s));
+            assert!(
+                known,
+                "indicator `{}` is recorded but not catalogued",
+                row.indicator
+            );
+        }
+    }
+
+    #[test]
+    fn coupling_degree_matches_its_definition() {
+        // Balanced: C = 1, T = 0.5, D = √0.5.
+        assert!((coupling_degree(0.5, 0.5) - 0.5f64.sqrt()).abs() < 1e-12);
+        // Unbalanced subsystems are penalised: D(0.8, 0.2) < D(0.5, 0.5) though T is equal.
+        assert!(coupling_degree(0.8, 0.2) < coupling_degree(0.5, 0.5));
+        assert_eq!(coupling_band(0.0), 1);
+        assert_eq!(coupling_band(0.55), 6);
+        assert_eq!(coupling_band(1.0), 10);
     }
 }

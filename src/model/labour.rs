@@ -98,7 +98,7 @@ impl Simulation {
             / l.employment_service_reference_cny_per_year;
         let extra = l.employment_service_extra_samples * services / (1.0 + services);
         let digital_q = {
-            let cluster = self.first_district_of(crate::scenario::DistrictKind::Cluster);
+            let cluster = self.main_cluster;
             self.infrastructure_quality(self.districts[cluster].digital, cluster)
         };
         let samples_f = l.vacancies_sampled as f64 + extra + digital_q;
@@ -156,6 +156,7 @@ impl Simulation {
                 }
             }
             f.vacancies = *v;
+            self.counters.unfilled_vacancies += v.iter().sum::<u32>();
         }
         self.counters.hires += hires;
         self.prev.hires = hires as f64;

@@ -14,6 +14,8 @@ mod people;
 mod production;
 pub mod public;
 mod stocks;
+#[cfg(test)]
+mod tests;
 pub mod world;
 
 use crate::scenario::{Premises, Scenario, ScenarioFile};
@@ -51,6 +53,12 @@ pub struct FirmRecord {
     pub high_tech: bool,
     pub patents: u32,
     pub automation: f64,
+    /// log Y − α·log K − Σβ·log(L+1): productivity as an econometrician would measure it
+    /// (includes the agglomeration and infrastructure multiplier).
+    pub measured_tfp: f64,
+    /// Same-sector employment in the firm's district that its last production saw (the
+    /// agglomeration measure; includes the firm itself).
+    pub same_sector_employment: f64,
     /// Profit of the last month, CNY.
     pub profit: f64,
     pub cash: f64,
@@ -113,12 +121,17 @@ pub struct MonthCounters {
     pub abandoned: u32,
     pub hires: u32,
     pub arrivals: u32,
+    pub arrivals_high_skill: u32,
+    /// Positions still open after this month's matching.
+    pub unfilled_vacancies: u32,
     pub departures: u32,
     pub trained: u32,
     pub rd_subsidy: f64,
     pub interest_subsidy: f64,
     pub talent_subsidy: f64,
     pub land_reclaimed: f64,
+    /// Investment firms wanted but could not finance (credit rationing), CNY.
+    pub credit_gap: f64,
 }
 
 pub struct Simulation {
@@ -142,6 +155,8 @@ pub struct Simulation {
     pub(crate) prev: Previous,
     pub(crate) counters: MonthCounters,
     pub(crate) incubator_capital: f64,
+    /// The cluster zone with the most 2015 employment: where the unemployed look for work first.
+    pub(crate) main_cluster: usize,
     pub(crate) amenity_cache: Vec<f64>,
     pub(crate) seats_cache: Vec<f64>,
     pub(crate) peak_firms: usize,
@@ -202,6 +217,7 @@ impl Simulation {
             },
             counters: MonthCounters::default(),
             incubator_capital: 0.0,
+            main_cluster: 0,
             amenity_cache: vec![0.0; nd],
             seats_cache: vec![0.0; nd],
             peak_firms: 0,
@@ -292,6 +308,8 @@ impl Simulation {
                 high_tech: f.high_tech,
                 patents: f.patents,
                 automation: f.automation,
+                measured_tfp: self.measured_tfp(f),
+                same_sector_employment: f.output_cluster_employment,
                 profit: f.profit,
                 cash: f.cash,
                 months_of_losses: f.loss_months,
@@ -386,6 +404,14 @@ impl Simulation {
             self.prev.employment[di][si] += z;
             self.prev.district_workers[di] += z;
         }
+        self.main_cluster = (0..nd)
+            .filter(|&d| self.is_cluster(d))
+            .max_by(|&a, &b| {
+                self.prev.district_workers[a]
+                    .total_cmp(&self.prev.district_workers[b])
+                    .then(b.cmp(&a))
+            })
+            .unwrap_or(0);
         // 2. Chain completeness from who is present, then productivity backed out so that a firm
         //    at its sector's average conditions employs `scale` workers at 2015 wages and prices.
         for si in 0..ns {
@@ -512,6 +538,9 @@ impl Simulation {
             stalled: false,
             loss_months: 0,
             output: 0.0,
+            output_capital: 0.0,
+            output_employees: [0; 3],
+            output_cluster_employment: 0.0,
             value_added: 0.0,
             profit: 0.0,
             rd_spend: 0.0,

@@ -94,7 +94,7 @@ impl Simulation {
                 in_training[w.residence.min(nd - 1)] += 1.0;
             }
         }
-        let cluster = self.first_district_of(DistrictKind::Cluster);
+        let cluster = self.main_cluster;
         let seats: f64 = self.districts.iter().map(|d| d.training_seats).sum();
         let mut used: f64 = in_training.iter().sum();
         self.gov.accrued.subsidies += used * cost;
@@ -277,6 +277,9 @@ impl Simulation {
             let i = self.workers.len() - 1;
             self.choose_residence(i, true);
             self.counters.arrivals += 1;
+            if skill == 2 {
+                self.counters.arrivals_high_skill += 1;
+            }
         }
     }
 
@@ -340,7 +343,7 @@ impl Simulation {
         let workplace = if w.employer != NO_FIRM {
             self.firms[w.employer as usize].district
         } else {
-            self.first_district_of(DistrictKind::Cluster)
+            self.main_cluster
         };
         let eligible_public = self.public_rental_eligible(i);
         let mut options: Vec<(usize, Tenure, f64)> = Vec::new();

@@ -48,6 +48,20 @@ impl Simulation {
         [b[0] * (1.0 - automation), b[1], b[2]]
     }
 
+    /// Productivity as measured from output and inputs (see `FirmRecord::measured_tfp`).
+    pub(crate) fn measured_tfp(&self, firm: &super::agents::Firm) -> f64 {
+        if firm.output <= 0.0 || firm.output_capital <= 0.0 {
+            return f64::NAN;
+        }
+        let beta = self.effective_betas(firm.sector, firm.automation);
+        let alpha = self.effective_alpha(firm.sector, firm.automation);
+        let mut v = firm.output.ln() - alpha * firm.output_capital.max(1.0).ln();
+        for k in 0..3 {
+            v -= beta[k] * (firm.output_employees[k] as f64 + 1.0).ln();
+        }
+        v
+    }
+
     fn effective_alpha(&self, si: usize, automation: f64) -> f64 {
         let s = &self.economy.sectors[si];
         s.alpha + s.beta[0] * automation
@@ -177,6 +191,9 @@ impl Simulation {
             let price = self.markets.price[self.market_of(si, di)];
             let chain = self.prev.chain[di][si];
             let y = self.firm_output(fi);
+            self.firms[fi].output_capital = self.firms[fi].capital;
+            self.firms[fi].output_employees = self.firms[fi].employees;
+            self.firms[fi].output_cluster_employment = self.prev.employment[di][si];
             let wages: [f64; 3] = std::array::from_fn(|k| self.firm_wage(&self.firms[fi], k));
             let uc = self.user_cost(&self.firms[fi]);
             let innovation_q = self.infrastructure_quality(self.districts[di].innovation, di);
@@ -240,6 +257,11 @@ impl Simulation {
             firm.guaranteed_debt -= repay_g;
             self.fund.outstanding = (self.fund.outstanding - repay_g).max(0.0);
             firm.cash += profit - income_tax + depreciation - repay - repay_g;
+            // Owners take out cash beyond a working reserve: growth must then be financed.
+            let max_cash = fp.max_cash_months_of_revenue * revenue.max(0.0);
+            if firm.cash > max_cash {
+                firm.cash = max_cash;
+            }
             if profit < 0.0 {
                 firm.loss_months += 1;
             } else {
@@ -338,6 +360,7 @@ impl Simulation {
             self.fund.outstanding += guaranteed;
             self.fund.capital += fee;
         }
+        self.counters.credit_gap += want - (own + bank + guaranteed);
         own + bank + guaranteed
     }
 
@@ -376,7 +399,7 @@ impl Simulation {
     }
 
     /// IPO support (R1.1, R3.1): each January the largest unlisted anchors list and raise equity.
-    fn ipo_listings(&mut self) {
+    pub(crate) fn ipo_listings(&mut self) {
         let per_year = self.s.policy.ipo_listings_per_year;
         if per_year <= 0.0 || !self.month.is_multiple_of(12) {
             return;
@@ -392,9 +415,18 @@ impl Simulation {
                 .then(self.firms[*a].id.cmp(&self.firms[*b].id))
         });
         for fi in candidates.into_iter().take(n) {
+            // The equity raised finances the firm's investment gap at once; the rest is cash.
+            let equity = self.s.policy.ipo_equity_cny;
+            let firm = &self.firms[fi];
+            let price = self.markets.price[self.market_of(firm.sector, firm.district)];
+            let p_net = self.net_price(firm.sector, firm.district, price).max(0.0);
+            let k_star = self.effective_alpha(firm.sector, firm.automation) * p_net * firm.output
+                / self.user_cost(firm);
+            let invest = equity.min((k_star - firm.capital).max(0.0));
             let firm = &mut self.firms[fi];
             firm.listed = true;
-            firm.cash += self.s.policy.ipo_equity_cny;
+            firm.capital += invest;
+            firm.cash += equity - invest;
             self.gov.accrued.subsidies += self.s.finance.ipo_support_cost_cny;
         }
     }

@@ -124,6 +124,8 @@ pub fn firms_csv(firms: &[FirmRecord], month: Option<&str>) -> Result<Vec<u8>, c
             "high_tech",
             "patents",
             "automation",
+            "measured_tfp",
+            "same_sector_employment",
             "profit",
             "cash",
             "months_of_losses",

@@ -204,6 +204,8 @@ pub struct FirmSpec {
     pub high_tech_patent_threshold: u32,
     pub anchor_min_workers: f64,
     pub initial_cash_months_of_revenue: f64,
+    /// Cash above this many months of revenue is paid out to owners (dividends leave the region).
+    pub max_cash_months_of_revenue: f64,
     pub stalled_project_share: f64,
     pub local_purchase_share: f64,
     pub upgrade_cost_cny_per_low_worker: f64,

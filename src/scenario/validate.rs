@@ -377,6 +377,12 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
         f.relocation_hazard_per_year,
     );
     c.share("firms.local_purchase_share", f.local_purchase_share);
+    c.range(
+        "firms.max_cash_months_of_revenue",
+        f.max_cash_months_of_revenue,
+        0.0,
+        120.0,
+    );
     c.share("firms.max_automation", f.max_automation);
     c.share("firms.upgrade_automation_step", f.upgrade_automation_step);
     c.share("firms.incubator_fixed_cost_cut", f.incubator_fixed_cost_cut);

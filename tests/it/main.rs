@@ -2,4 +2,5 @@
 
 mod common;
 mod determinism;
+mod levers;
 mod scenario_files;

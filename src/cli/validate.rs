@@ -1,0 +1,68 @@
+//! `chancheng validate`: the stylized-fact checks of MODEL.md §7 on any scenario, over several
+//! seeds, as a pass/fail table with the measured figures and the targets.
+
+use crate::experiment::validate::validate;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct ValidateArgs {
+    /// Scenario file; the built-in baseline when omitted.
+    pub scenario: Option<PathBuf>,
+    /// Number of seeds (replications) to run.
+    #[arg(long, default_value_t = 5)]
+    pub seeds: u64,
+    /// Master seed from which the replication seeds are derived.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Returns whether every check passed on every seed.
+pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
+    let scenario = super::load_scenario(args.scenario.as_deref())?;
+    eprintln!(
+        "validating `{}` over {} seeds ({} months each)…",
+        scenario.name(),
+        args.seeds,
+        scenario.spec().time.months
+    );
+    let results = validate(&scenario, args.seed, args.seeds);
+    let Some(first) = results.first() else {
+        anyhow::bail!("--seeds must be at least 1");
+    };
+    println!(
+        "{:<34} {:>17} {:>10} {:>21}  {:<6} what",
+        "check", "target", "mean", "min … max (seeds)", "result"
+    );
+    let mut all = true;
+    for (i, check) in first.iter().enumerate() {
+        let values: Vec<f64> = results.iter().map(|r| r[i].measured).collect();
+        let passed = results.iter().filter(|r| r[i].passed()).count();
+        let ok = passed == results.len();
+        all &= ok;
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let min = values.iter().cloned().fold(f64::INFINITY, f64::min);
+        let max = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        println!(
+            "{:<34} {:>17} {:>10.4} {:>21}  {:<6} {}",
+            check.id,
+            format!("[{}, {}]", check.target.0, check.target.1),
+            mean,
+            format!("{min:.4} … {max:.4}"),
+            if ok {
+                "PASS".to_string()
+            } else {
+                format!("FAIL {}/{}", results.len() - passed, results.len())
+            },
+            check.description
+        );
+    }
+    println!(
+        "\n{}",
+        if all {
+            "all checks passed"
+        } else {
+            "some checks failed"
+        }
+    );
+    Ok(all)
+}

@@ -1,0 +1,273 @@
+//! Validation against the stylized facts of MODEL.md §7: each check computes a figure from a run
+//! (indicators, firm microdata, the firm panel) and compares it with its target range.
+
+use super::{RunOutput, replication_seed};
+use crate::model::indicators::MonthRecord;
+use crate::model::invariants::{self, Violation};
+use crate::model::{FirmRecord, Simulation};
+use crate::scenario::{DistrictKind, Scenario};
+use nalgebra::{DMatrix, DVector};
+
+/// Months between firm-panel snapshots used by the regression.
+const PANEL_EVERY: u32 = 6;
+
+/// One check: its id, what it measures, the target range, the measured figure.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: &'static str,
+    pub description: &'static str,
+    pub target: (f64, f64),
+    pub measured: f64,
+}
+
+impl Check {
+    pub fn passed(&self) -> bool {
+        self.measured.is_finite()
+            && self.measured >= self.target.0
+            && self.measured <= self.target.1
+    }
+}
+
+/// A run with the invariants checked after every month (in any build), and the firm panel.
+pub struct CheckedRun {
+    pub output: RunOutput,
+    pub panel: Vec<(u32, Vec<FirmRecord>)>,
+    pub violation: Option<Violation>,
+}
+
+pub fn run_checked(scenario: &Scenario, seed: u64) -> CheckedRun {
+    let mut sim = Simulation::new(scenario, seed);
+    let mut records = Vec::with_capacity(sim.months_total() as usize);
+    let mut panel = Vec::new();
+    let mut violation = None;
+    while !sim.is_done() {
+        let record = sim.step();
+        if violation.is_none() {
+            violation = invariants::check(&sim).err();
+        }
+        if (record.month + 1).is_multiple_of(PANEL_EVERY) {
+            panel.push((record.month, sim.firm_records()));
+        }
+        records.push(record);
+    }
+    CheckedRun {
+        output: RunOutput {
+            district_ids: sim.districts().iter().map(|d| d.id.clone()).collect(),
+            final_firms: sim.firm_records(),
+            snapshots: Vec::new(),
+            peak_firms: sim.peak_firms(),
+            peak_workers: sim.peak_workers(),
+            records,
+        },
+        panel,
+        violation,
+    }
+}
+
+/// All checks of one run.
+pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
+    let records = &run.output.records;
+    let clusters: Vec<usize> = scenario
+        .spec()
+        .districts
+        .values()
+        .enumerate()
+        .filter(|(_, d)| d.kind == DistrictKind::Cluster)
+        .map(|(i, _)| i)
+        .collect();
+    let zone_employment = |r: &MonthRecord| {
+        clusters
+            .iter()
+            .filter_map(|d| r.get(Some(*d), "employment"))
+            .sum::<f64>()
+    };
+    let first_year = &records[..records.len().min(12)];
+    let last_year = &records[records.len().saturating_sub(12)..];
+    let mean = |rs: &[MonthRecord], id: &str| {
+        let v: Vec<f64> = rs.iter().filter_map(|r| r.get(None, id)).collect();
+        if v.is_empty() {
+            f64::NAN
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
+    // Zone employment growth 2016 → 2020: compound rate between the first and fifth year means.
+    let growth = if records.len() >= 60 {
+        let y0: f64 = records[..12].iter().map(zone_employment).sum::<f64>() / 12.0;
+        let y4: f64 = records[48..60].iter().map(zone_employment).sum::<f64>() / 12.0;
+        (y4 / y0).powf(1.0 / 4.0) - 1.0
+    } else {
+        f64::NAN
+    };
+    vec![
+        Check {
+            id: "firm_size_ccdf_slope",
+            description: "log-log slope of the employment CCDF of firms with ≥ 20 workers (end of run)",
+            target: (-1.3, -0.8),
+            measured: ccdf_slope(&run.output.final_firms, 20),
+        },
+        Check {
+            id: "agglomeration_elasticity",
+            description: "elasticity of measured TFP to same-sector employment of other firms (panel; firm level, firm trend, period effects)",
+            target: (0.03, 0.10),
+            measured: agglomeration_elasticity(&run.panel),
+        },
+        Check {
+            id: "pendulum_2016",
+            description: "share of zone workers living outside the zone, 2016 mean",
+            target: (0.5, 1.0),
+            measured: mean(first_year, "pendulum_index"),
+        },
+        Check {
+            id: "pendulum_final_year",
+            description: "the same in the final year: the status quo does not end it (≥ 30 %)",
+            target: (0.3, 1.0),
+            measured: mean(last_year, "pendulum_index"),
+        },
+        Check {
+            id: "unemployment_rate",
+            description: "unemployment rate, mean over the run",
+            target: (0.03, 0.08),
+            measured: mean(records, "unemployment_rate"),
+        },
+        Check {
+            id: "firm_entry_rate",
+            description: "firm entries per operating firm per year, mean over the run",
+            target: (0.05, 0.12),
+            measured: mean(records, "firm_entry_rate"),
+        },
+        Check {
+            id: "firm_exit_rate",
+            description: "firm exits per operating firm per year, mean over the run",
+            target: (0.05, 0.12),
+            measured: mean(records, "firm_exit_rate"),
+        },
+        Check {
+            id: "zone_employment_growth_2016_2020",
+            description: "compound yearly growth of employment in the cluster zones, first to fifth year",
+            target: (0.05, 0.10),
+            measured: growth,
+        },
+        Check {
+            id: "stock_flow_consistency",
+            description: "invariants of MODEL.md §6 hold every month (1 = yes)",
+            target: (1.0, 1.0),
+            measured: if run.violation.is_none() { 1.0 } else { 0.0 },
+        },
+    ]
+}
+
+/// Slope of log P(size ≥ s) on log s over firms with at least `min` workers (OLS).
+pub fn ccdf_slope(firms: &[FirmRecord], min: u32) -> f64 {
+    let mut sizes: Vec<f64> = firms
+        .iter()
+        .filter(|f| f.status == "operating" && f.employees >= min)
+        .map(|f| f.employees as f64)
+        .collect();
+    if sizes.len() < 10 {
+        return f64::NAN;
+    }
+    sizes.sort_by(|a, b| b.total_cmp(a));
+    let n = sizes.len() as f64;
+    let points: Vec<(f64, f64)> = sizes
+        .iter()
+        .enumerate()
+        .map(|(rank, s)| (s.ln(), ((rank + 1) as f64 / n).ln()))
+        .collect();
+    ols_slope(&points)
+}
+
+fn ols_slope(points: &[(f64, f64)]) -> f64 {
+    let n = points.len() as f64;
+    let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    if sxx > 0.0 { sxy / sxx } else { f64::NAN }
+}
+
+/// Regresses log measured TFP on log same-sector employment of the other firms in the firm's
+/// district, within firms: each firm's own level and linear trend (innovation drift differs by
+/// sector and firm) are removed, and period effects absorb what is common to all firms. The
+/// elasticity is identified from how a firm's productivity moves as its cluster grows or shrinks
+/// around it, relative to its own trend.
+pub fn agglomeration_elasticity(panel: &[(u32, Vec<FirmRecord>)]) -> f64 {
+    use std::collections::BTreeMap;
+    let periods = panel.len();
+    let mut by_firm: BTreeMap<u32, Vec<(usize, f64, f64)>> = BTreeMap::new();
+    for (period, (_, firms)) in panel.iter().enumerate() {
+        for f in firms {
+            if f.status == "operating" && f.employees > 0 && f.measured_tfp.is_finite() {
+                // Leave the firm itself out of its cluster, or its own shocks would look like
+                // agglomeration.
+                let own = (f.employees_low + f.employees_mid + f.employees_high) as f64;
+                let others = (f.same_sector_employment - own).max(0.0);
+                by_firm.entry(f.id).or_default().push((
+                    period,
+                    f.measured_tfp,
+                    (others + 1.0).ln(),
+                ));
+            }
+        }
+    }
+    // Period dummies from the third period on: a level and a trend per firm already span two.
+    let k = 1 + periods.saturating_sub(2);
+    let mut xtx = DMatrix::<f64>::zeros(k, k);
+    let mut xty = DVector::<f64>::zeros(k);
+    let mut n = 0usize;
+    for obs in by_firm.values().filter(|o| o.len() >= 4) {
+        let m = obs.len() as f64;
+        let t: Vec<f64> = obs.iter().map(|o| o.0 as f64).collect();
+        let tm = t.iter().sum::<f64>() / m;
+        let stt: f64 = t.iter().map(|v| (v - tm).powi(2)).sum();
+        // Residual of a series on (1, t) within the firm (Frisch–Waugh).
+        let detrend = |v: Vec<f64>| -> Vec<f64> {
+            let vm = v.iter().sum::<f64>() / m;
+            let b = if stt > 0.0 {
+                v.iter()
+                    .zip(&t)
+                    .map(|(a, tt)| (a - vm) * (tt - tm))
+                    .sum::<f64>()
+                    / stt
+            } else {
+                0.0
+            };
+            v.iter()
+                .zip(&t)
+                .map(|(a, tt)| a - vm - b * (tt - tm))
+                .collect()
+        };
+        let y = detrend(obs.iter().map(|o| o.1).collect());
+        let mut cols = vec![detrend(obs.iter().map(|o| o.2).collect())];
+        for p in 2..periods {
+            cols.push(detrend(
+                obs.iter().map(|o| f64::from(u8::from(o.0 == p))).collect(),
+            ));
+        }
+        for r in 0..obs.len() {
+            let row = DVector::<f64>::from_iterator(k, cols.iter().map(|c| c[r]));
+            xtx += &row * row.transpose();
+            xty += &row * y[r];
+            n += 1;
+        }
+    }
+    if n <= k + 10 {
+        return f64::NAN;
+    }
+    match xtx.cholesky() {
+        Some(ch) => ch.solve(&xty)[0],
+        None => f64::NAN,
+    }
+}
+
+/// The checks over several replications (seeds from the master seed, as `compare` uses).
+pub fn validate(scenario: &Scenario, master_seed: u64, seeds: u64) -> Vec<Vec<Check>> {
+    use rayon::prelude::*;
+    (0..seeds)
+        .into_par_iter()
+        .map(|r| {
+            let run = run_checked(scenario, replication_seed(master_seed, r));
+            checks(scenario, &run)
+        })
+        .collect()
+}
