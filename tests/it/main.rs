@@ -4,3 +4,4 @@ mod common;
 mod determinism;
 mod levers;
 mod scenario_files;
+mod validation;
