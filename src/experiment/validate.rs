@@ -9,7 +9,7 @@ use crate::scenario::{DistrictKind, Scenario};
 use nalgebra::{DMatrix, DVector};
 
 /// Months between firm-panel snapshots used by the regression.
-const PANEL_EVERY: u32 = 6;
+const PANEL_EVERY: u32 = 3;
 
 /// One check: its id, what it measures, the target range, the measured figure.
 #[derive(Debug, Clone)]
@@ -200,8 +200,7 @@ pub fn agglomeration_elasticity(panel: &[(u32, Vec<FirmRecord>)]) -> f64 {
             if f.status == "operating" && f.employees > 0 && f.measured_tfp.is_finite() {
                 // Leave the firm itself out of its cluster, or its own shocks would look like
                 // agglomeration.
-                let own = (f.employees_low + f.employees_mid + f.employees_high) as f64;
-                let others = (f.same_sector_employment - own).max(0.0);
+                let others = f.others_same_sector_employment;
                 by_firm.entry(f.id).or_default().push((
                     period,
                     f.measured_tfp,

@@ -59,6 +59,8 @@ pub struct FirmRecord {
     /// Same-sector employment in the firm's district that its last production saw (the
     /// agglomeration measure; includes the firm itself).
     pub same_sector_employment: f64,
+    /// The same without the firm's own workers at that time (for the agglomeration regression).
+    pub others_same_sector_employment: f64,
     /// Profit of the last month, CNY.
     pub profit: f64,
     pub cash: f64,
@@ -310,6 +312,9 @@ impl Simulation {
                 automation: f.automation,
                 measured_tfp: self.measured_tfp(f),
                 same_sector_employment: f.output_cluster_employment,
+                others_same_sector_employment: (f.output_cluster_employment
+                    - f.output_employees.iter().sum::<u32>() as f64)
+                    .max(0.0),
                 profit: f.profit,
                 cash: f.cash,
                 months_of_losses: f.loss_months,
@@ -677,7 +682,7 @@ impl Simulation {
         let children = Poisson::new(self.s.households.children_mean.max(1e-9))
             .map(|p| p.sample(&mut self.rng))
             .unwrap_or(0.0)
-            .min(3.0) as u8;
+            .min(self.s.households.max_children as f64) as u8;
         let reservation =
             self.wage_index[skill as usize] * self.s.labour.reservation_wage_share_of_market;
         Worker {

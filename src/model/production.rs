@@ -77,6 +77,7 @@ impl Simulation {
             (1.0 - sector.input_share * (1.0 - self.s.firms.local_input_cost_saving * c)).max(0.05);
         let beta = sector.beta;
         let inv: f64 = (0..3).map(|k| beta[k] / self.wage_index[k]).sum();
+        // Σ_k (β_k·p·Y/w_k − 1) = z: the three skills' +1 offsets add up to 3.
         let y = (z + 3.0) / (p_net * inv);
         let rate = self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year;
         let u = (rate + self.s.firms.capital_depreciation_per_year) / 12.0;

@@ -126,6 +126,7 @@ pub fn firms_csv(firms: &[FirmRecord], month: Option<&str>) -> Result<Vec<u8>, c
             "automation",
             "measured_tfp",
             "same_sector_employment",
+            "others_same_sector_employment",
             "profit",
             "cash",
             "months_of_losses",

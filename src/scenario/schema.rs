@@ -275,6 +275,8 @@ pub struct HouseholdSpec {
     pub skill_share_migrant: [f64; 3],
     pub skill_share_city: [f64; 3],
     pub children_mean: f64,
+    /// Children per household are Poisson(children_mean), capped here.
+    pub max_children: u8,
     pub residence_review_share_per_month: f64,
     pub residence_choice_scale_cny: f64,
     pub amenity_school_cny: f64,

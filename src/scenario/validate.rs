@@ -502,6 +502,7 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
         h.residence_choice_scale_cny,
     );
     c.range("households.children_mean", h.children_mean, 0.0, 4.0);
+    c.range("households.max_children", h.max_children as f64, 0.0, 10.0);
 
     let hs = &s.housing;
     c.share("housing.target_occupancy", hs.target_occupancy);
