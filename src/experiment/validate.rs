@@ -6,7 +6,6 @@ use crate::model::indicators::MonthRecord;
 use crate::model::invariants::{self, Violation};
 use crate::model::{FirmRecord, Simulation};
 use crate::scenario::{DistrictKind, Scenario};
-use nalgebra::{DMatrix, DVector};
 
 /// Months between firm-panel snapshots used by the regression.
 const PANEL_EVERY: u32 = 3;
@@ -108,7 +107,7 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
         },
         Check {
             id: "agglomeration_elasticity",
-            description: "elasticity of measured TFP to same-sector employment of other firms (panel; firm level, firm trend, period effects)",
+            description: "elasticity of measured TFP to same-sector employment of other firms (quarterly firm panel, first differences, period effects)",
             target: (0.03, 0.10),
             measured: agglomeration_elasticity(&run.panel),
         },
@@ -187,76 +186,58 @@ fn ols_slope(points: &[(f64, f64)]) -> f64 {
 }
 
 /// Regresses log measured TFP on log same-sector employment of the other firms in the firm's
-/// district, within firms: each firm's own level and linear trend (innovation drift differs by
-/// sector and firm) are removed, and period effects absorb what is common to all firms. The
-/// elasticity is identified from how a firm's productivity moves as its cluster grows or shrinks
-/// around it, relative to its own trend.
+/// district, in first differences between consecutive panel snapshots with period effects.
+///
+/// Why first differences: a firm's productivity is a random walk (shocks and innovation steps
+/// accumulate), so in levels the error is highly persistent and the competition a productive firm
+/// exerts on its neighbours (it takes their market and workers) leaks into the estimate; in
+/// differences the error is the quarter's fresh shocks, nearly independent of how the cluster
+/// around the firm moved (Wooldridge 2010, §10.6: FD is efficient when the error is a random walk).
+/// Firm levels drop out in the difference; period effects (demeaning within each period) absorb
+/// common technical progress, wages and prices. The firm itself is left out of its cluster, or its
+/// own growth would look like agglomeration.
 pub fn agglomeration_elasticity(panel: &[(u32, Vec<FirmRecord>)]) -> f64 {
-    use std::collections::BTreeMap;
-    let periods = panel.len();
-    let mut by_firm: BTreeMap<u32, Vec<(usize, f64, f64)>> = BTreeMap::new();
-    for (period, (_, firms)) in panel.iter().enumerate() {
-        for f in firms {
-            if f.status == "operating" && f.employees > 0 && f.measured_tfp.is_finite() {
-                // Leave the firm itself out of its cluster, or its own shocks would look like
-                // agglomeration.
-                let others = f.others_same_sector_employment;
-                by_firm.entry(f.id).or_default().push((
-                    period,
-                    f.measured_tfp,
-                    (others + 1.0).ln(),
-                ));
-            }
+    use std::collections::HashMap;
+    let usable =
+        |f: &FirmRecord| f.status == "operating" && f.employees > 0 && f.measured_tfp.is_finite();
+    let log_others = |f: &FirmRecord| (f.others_same_sector_employment + 1.0).ln();
+    let (mut sxy, mut sxx, mut n) = (0.0, 0.0, 0usize);
+    for pair in panel.windows(2) {
+        let before: HashMap<u32, &FirmRecord> = pair[0]
+            .1
+            .iter()
+            .filter(|f| usable(f))
+            .map(|f| (f.id, f))
+            .collect();
+        // (Δx, Δy) of the firms seen operating in both snapshots, in firm order.
+        let changes: Vec<(f64, f64)> = pair[1]
+            .1
+            .iter()
+            .filter(|f| usable(f))
+            .filter_map(|f| {
+                let b = before.get(&f.id)?;
+                Some((
+                    log_others(f) - log_others(b),
+                    f.measured_tfp - b.measured_tfp,
+                ))
+            })
+            .collect();
+        if changes.len() < 2 {
+            continue;
         }
+        let m = changes.len() as f64;
+        let mx = changes.iter().map(|c| c.0).sum::<f64>() / m;
+        let my = changes.iter().map(|c| c.1).sum::<f64>() / m;
+        for (dx, dy) in &changes {
+            sxy += (dx - mx) * (dy - my);
+            sxx += (dx - mx).powi(2);
+        }
+        n += changes.len();
     }
-    // Period dummies from the third period on: a level and a trend per firm already span two.
-    let k = 1 + periods.saturating_sub(2);
-    let mut xtx = DMatrix::<f64>::zeros(k, k);
-    let mut xty = DVector::<f64>::zeros(k);
-    let mut n = 0usize;
-    for obs in by_firm.values().filter(|o| o.len() >= 4) {
-        let m = obs.len() as f64;
-        let t: Vec<f64> = obs.iter().map(|o| o.0 as f64).collect();
-        let tm = t.iter().sum::<f64>() / m;
-        let stt: f64 = t.iter().map(|v| (v - tm).powi(2)).sum();
-        // Residual of a series on (1, t) within the firm (Frisch–Waugh).
-        let detrend = |v: Vec<f64>| -> Vec<f64> {
-            let vm = v.iter().sum::<f64>() / m;
-            let b = if stt > 0.0 {
-                v.iter()
-                    .zip(&t)
-                    .map(|(a, tt)| (a - vm) * (tt - tm))
-                    .sum::<f64>()
-                    / stt
-            } else {
-                0.0
-            };
-            v.iter()
-                .zip(&t)
-                .map(|(a, tt)| a - vm - b * (tt - tm))
-                .collect()
-        };
-        let y = detrend(obs.iter().map(|o| o.1).collect());
-        let mut cols = vec![detrend(obs.iter().map(|o| o.2).collect())];
-        for p in 2..periods {
-            cols.push(detrend(
-                obs.iter().map(|o| f64::from(u8::from(o.0 == p))).collect(),
-            ));
-        }
-        for r in 0..obs.len() {
-            let row = DVector::<f64>::from_iterator(k, cols.iter().map(|c| c[r]));
-            xtx += &row * row.transpose();
-            xty += &row * y[r];
-            n += 1;
-        }
-    }
-    if n <= k + 10 {
+    if n < 30 || sxx <= 0.0 {
         return f64::NAN;
     }
-    match xtx.cholesky() {
-        Some(ch) => ch.solve(&xty)[0],
-        None => f64::NAN,
-    }
+    sxy / sxx
 }
 
 /// The checks over several replications (seeds from the master seed, as `compare` uses).

@@ -63,6 +63,11 @@ pub struct Firm {
     pub output_employees: [u32; 3],
     /// Same-sector employment in the district that the production of `output` saw.
     pub output_cluster_employment: f64,
+    /// This firm's own workers inside `output_cluster_employment` (so the other firms' part of the
+    /// cluster can be measured without mixing in this month's hires).
+    pub output_own_cluster_workers: u32,
+    /// Workers this firm contributed to last month's cluster aggregates (`Previous::employment`).
+    pub counted_workers: u32,
     pub value_added: f64,
     pub profit: f64,
     pub rd_spend: f64,

@@ -117,10 +117,12 @@ impl Simulation {
         let mut output = vec![vec![0.0; ns]; nd];
         let mut district_workers = vec![0.0; nd];
         let mut vacancies = [0.0; 3];
-        for f in &self.firms {
+        for f in &mut self.firms {
             if f.status != FirmStatus::Operating {
+                f.counted_workers = 0;
                 continue;
             }
+            f.counted_workers = f.workers();
             let n = f.workers() as f64;
             employment[f.district][f.sector] += n;
             output[f.district][f.sector] += f.output;

@@ -59,7 +59,8 @@ pub struct FirmRecord {
     /// Same-sector employment in the firm's district that its last production saw (the
     /// agglomeration measure; includes the firm itself).
     pub same_sector_employment: f64,
-    /// The same without the firm's own workers at that time (for the agglomeration regression).
+    /// The same without the firm's own workers as they were counted in it (for the agglomeration
+    /// regression).
     pub others_same_sector_employment: f64,
     /// Profit of the last month, CNY.
     pub profit: f64,
@@ -313,8 +314,8 @@ impl Simulation {
                 measured_tfp: self.measured_tfp(f),
                 same_sector_employment: f.output_cluster_employment,
                 others_same_sector_employment: (f.output_cluster_employment
-                    - f.output_employees.iter().sum::<u32>() as f64)
-                    .max(0.0),
+                    - f64::from(f.output_own_cluster_workers))
+                .max(0.0),
                 profit: f.profit,
                 cash: f.cash,
                 months_of_losses: f.loss_months,
@@ -546,6 +547,8 @@ impl Simulation {
             output_capital: 0.0,
             output_employees: [0; 3],
             output_cluster_employment: 0.0,
+            output_own_cluster_workers: 0,
+            counted_workers: 0,
             value_added: 0.0,
             profit: 0.0,
             rd_spend: 0.0,

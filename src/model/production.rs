@@ -195,6 +195,7 @@ impl Simulation {
             self.firms[fi].output_capital = self.firms[fi].capital;
             self.firms[fi].output_employees = self.firms[fi].employees;
             self.firms[fi].output_cluster_employment = self.prev.employment[di][si];
+            self.firms[fi].output_own_cluster_workers = self.firms[fi].counted_workers;
             let wages: [f64; 3] = std::array::from_fn(|k| self.firm_wage(&self.firms[fi], k));
             let uc = self.user_cost(&self.firms[fi]);
             let innovation_q = self.infrastructure_quality(self.districts[di].innovation, di);
