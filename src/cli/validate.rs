@@ -16,6 +16,16 @@ pub struct ValidateArgs {
     pub seed: u64,
 }
 
+/// A measured figure with the precision it deserves: whole units for levels (workers, CNY), four
+/// decimals for rates, shares and elasticities.
+fn figure(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
 /// Returns whether every check passed on every seed.
 pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
     let scenario = super::load_scenario(args.scenario.as_deref())?;
@@ -43,11 +53,11 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
         let min = values.iter().cloned().fold(f64::INFINITY, f64::min);
         let max = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         println!(
-            "{:<34} {:>17} {:>10.4} {:>21}  {:<6} {}",
+            "{:<34} {:>17} {:>10} {:>21}  {:<6} {}",
             check.id,
             format!("[{}, {}]", check.target.0, check.target.1),
-            mean,
-            format!("{min:.4} … {max:.4}"),
+            figure(mean),
+            format!("{} … {}", figure(min), figure(max)),
             if ok {
                 "PASS".to_string()
             } else {

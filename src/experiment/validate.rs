@@ -74,12 +74,13 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
         .filter(|(_, d)| d.kind == DistrictKind::Cluster)
         .map(|(i, _)| i)
         .collect();
-    let zone_employment = |r: &MonthRecord| {
+    let zone_sum = |r: &MonthRecord, id: &str| {
         clusters
             .iter()
-            .filter_map(|d| r.get(Some(*d), "employment"))
+            .filter_map(|d| r.get(Some(*d), id))
             .sum::<f64>()
     };
+    let zone_employment = |r: &MonthRecord| zone_sum(r, "employment");
     let first_year = &records[..records.len().min(12)];
     let last_year = &records[records.len().saturating_sub(12)..];
     let mean = |rs: &[MonthRecord], id: &str| {
@@ -98,6 +99,10 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
     } else {
         f64::NAN
     };
+    let first_year_zone_employment =
+        first_year.iter().map(zone_employment).sum::<f64>() / first_year.len().max(1) as f64;
+    let first_year_zone_value_added =
+        first_year.iter().map(|r| zone_sum(r, "gdp")).sum::<f64>() / first_year.len().max(1) as f64;
     vec![
         Check {
             id: "firm_size_ccdf_slope",
@@ -146,6 +151,34 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
             description: "compound yearly growth of employment in the cluster zones, first to fifth year",
             target: (0.05, 0.10),
             measured: growth,
+        },
+        Check {
+            id: "zone_employment_2016",
+            description: "employment in the cluster zones, 2016 mean: tens of thousands (MODEL.md §7; Henan's 180 zones ≈ 16,700 each in 2012)",
+            target: (10_000.0, 100_000.0),
+            measured: first_year_zone_employment,
+        },
+        Check {
+            id: "avg_wage_2016",
+            description: "average wage, CNY/month, 2016 mean: between Henan's private-unit (33,312/yr) and Zhumadian's non-private-unit (44,425/yr) 2016 averages",
+            target: (2_776.0, 3_702.0),
+            measured: mean(first_year, "avg_wage"),
+        },
+        Check {
+            id: "zone_value_added_per_worker_2016",
+            description: "value added per worker in the cluster zones, CNY/yr, 2016: zone revenue per worker 386k (county zone 2013) to 823k (Henan 2012) × value-added ratio 0.25–0.40",
+            target: (96_000.0, 330_000.0),
+            measured: if first_year_zone_employment > 0.0 {
+                first_year_zone_value_added / first_year_zone_employment
+            } else {
+                f64::NAN
+            },
+        },
+        Check {
+            id: "commute_minutes_2016",
+            description: "mean one-way commute of employed workers, minutes, 2016 mean: 28 on average in China's 50 largest cities, 25 in Luoyang (Baidu 2014); the range leaves room for the zone's long commutes from city and villages",
+            target: (15.0, 35.0),
+            measured: mean(first_year, "commute_minutes"),
         },
         Check {
             id: "stock_flow_consistency",

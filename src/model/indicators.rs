@@ -103,6 +103,12 @@ pub const INDICATORS: &[IndicatorDef] = &[
     ind!("in_training", "在训人数", "Workers in training", "workers"),
     ind!("avg_wage", "平均工资", "Average wage", "CNY/month"),
     ind!(
+        "commute_minutes",
+        "平均单程通勤时间",
+        "Mean one-way commute",
+        "minutes"
+    ),
+    ind!(
         "labour_productivity",
         "劳动生产率",
         "Labour productivity",
@@ -450,6 +456,7 @@ struct Acc {
     firms: f64,
     emp: [f64; 3],
     wage_sum: f64,
+    commute_sum: f64,
     ind_land: f64,
     rd: f64,
     patents: f64,
@@ -565,10 +572,12 @@ impl Simulation {
             if w.employer != NO_FIRM {
                 let wd = self.firms[w.employer as usize].district;
                 let wc = self.is_cluster(wd);
+                let commute = self.travel.minutes[(w.residence, wd)];
                 for s in scopes(wd, wc) {
                     let a = &mut acc[s];
                     a.workers_here += 1.0;
                     a.wage_sum += w.wage;
+                    a.commute_sum += commute;
                     let elsewhere = if s == zone {
                         !res_cluster
                     } else {
@@ -645,6 +654,7 @@ impl Simulation {
             push("unemployment_rate", ratio(a.unemployed, a.labour_force));
             push("in_training", a.in_training);
             push("avg_wage", ratio(a.wage_sum, a.workers_here));
+            push("commute_minutes", ratio(a.commute_sum, a.workers_here));
             push("labour_productivity", ratio(a.va, emp));
             let va_per_ha = ratio(z.ind_va, z.ind_land);
             push("value_added_per_ha", va_per_ha);

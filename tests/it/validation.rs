@@ -52,6 +52,15 @@ fn zone_employment_grows_fast_in_the_first_years() {
     passes_on_every_seed("zone_employment_growth_2016_2020");
 }
 
+/// Levels against Henan and Chinese data: zone size, wages, value added per worker, commutes.
+#[test]
+fn levels_match_the_henan_data() {
+    passes_on_every_seed("zone_employment_2016");
+    passes_on_every_seed("avg_wage_2016");
+    passes_on_every_seed("zone_value_added_per_worker_2016");
+    passes_on_every_seed("commute_minutes_2016");
+}
+
 #[test]
 fn the_baseline_is_stock_flow_consistent() {
     passes_on_every_seed("stock_flow_consistency");
