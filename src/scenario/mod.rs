@@ -111,19 +111,23 @@ impl Scenario {
 
     /// Value of a dotted numeric key in the merged scenario.
     pub fn number_at(&self, key: &str) -> Option<f64> {
-        let mut table = &self.merged;
-        let parts: Vec<&str> = key.split('.').collect();
-        for (i, part) in parts.iter().enumerate() {
-            let value = table.get(*part)?;
-            if i + 1 == parts.len() {
-                return value
-                    .as_float()
-                    .or_else(|| value.as_integer().map(|v| v as f64));
-            }
-            table = value.as_table()?;
-        }
-        None
+        number_in(&self.merged, key)
     }
+}
+
+fn number_in(table: &toml::Table, key: &str) -> Option<f64> {
+    let mut table = table;
+    let parts: Vec<&str> = key.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let value = table.get(*part)?;
+        if i + 1 == parts.len() {
+            return value
+                .as_float()
+                .or_else(|| value.as_integer().map(|v| v as f64));
+        }
+        table = value.as_table()?;
+    }
+    None
 }
 
 /// The embedded baseline scenario.
@@ -260,7 +264,17 @@ fn build(merged: toml::Table, files: &[SourceFile]) -> Result<Scenario, Scenario
         }
         ScenarioError::Invalid(vec![locate(files, &path, message)])
     })?;
-    let problems = validate::validate(&spec);
+    let mut problems = validate::validate(&spec);
+    // A sweep would silently vary nothing for a key that does not exist.
+    for key in spec.uncertainty.keys() {
+        if number_in(&merged, key).is_none() {
+            problems.push((
+                format!("uncertainty.{key}"),
+                "names no numeric key of the scenario (dotted path, e.g. \"firms.agglomeration_elasticity\")"
+                    .to_string(),
+            ));
+        }
+    }
     if !problems.is_empty() {
         let issues = problems
             .into_iter()

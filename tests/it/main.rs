@@ -3,5 +3,6 @@
 mod common;
 mod determinism;
 mod levers;
+mod provenance;
 mod scenario_files;
 mod validation;

@@ -163,3 +163,13 @@ fn unreadable_file_names_the_path() {
     let err = load_file(Path::new("/no/such/scenario.toml")).expect_err("missing file");
     assert!(err.to_string().contains("/no/such/scenario.toml"));
 }
+
+#[test]
+fn an_uncertainty_key_that_names_nothing_is_rejected() {
+    let issue = issue_of(
+        "extends = \"baseline.toml\"\nname = \"typo\"\n[uncertainty]\n\"firms.agglomeration_elastic\" = { dist = \"uniform\", low = 0.03, high = 0.09 }\n",
+    );
+    assert!(issue.key.contains("firms.agglomeration_elastic"), "{issue}");
+    assert!(issue.message.contains("no numeric key"), "{issue}");
+    assert_eq!(issue.file, "bad.toml", "{issue}");
+}
