@@ -134,7 +134,7 @@ impl Simulation {
 
     /// Output with the workers the firm has: Y = T·M·K^α·Π(Lₖ+1)^βₖ (the +1 lets a firm without a
     /// worker of one skill still produce); zero without any worker.
-    fn firm_output(&self, fi: usize) -> f64 {
+    pub(crate) fn firm_output(&self, fi: usize) -> f64 {
         let firm = &self.firms[fi];
         if firm.workers() == 0 {
             return 0.0;
@@ -368,7 +368,7 @@ impl Simulation {
 
     /// Technical upgrading (CNC, robots): automate when the low-skill wage bill saved over the
     /// payback horizon beats the cost net of the subsidy.
-    fn consider_upgrade(&mut self, fi: usize, low_wage: f64) {
+    pub(crate) fn consider_upgrade(&mut self, fi: usize, low_wage: f64) {
         let fp = &self.s.firms;
         let firm = &self.firms[fi];
         if !self.economy.sectors[firm.sector].is_industry() || firm.automation >= fp.max_automation
@@ -390,14 +390,49 @@ impl Simulation {
         if saving > cost * (1.0 - subsidy_share) {
             let subsidy = cost * subsidy_share;
             let own_cost = cost - subsidy;
+            let capital_before = self.firms[fi].capital;
             let financed = self.finance_investment(fi, own_cost);
             if financed >= own_cost * 0.999 {
+                let firm = &self.firms[fi];
+                let capital_after = firm.capital + subsidy;
+                let tfp = self.tfp_after_upgrade(firm, step, capital_before, capital_after, jobs);
                 let firm = &mut self.firms[fi];
-                firm.capital += subsidy;
+                firm.capital = capital_after;
                 firm.automation += step;
+                firm.tfp = tfp;
                 self.gov.accrued.subsidies += subsidy;
             }
         }
+    }
+
+    /// Productivity after an automation step, set so that the machines bought replace the jobs
+    /// they were bought for at equal output: `Y(K + cost, L_low − jobs)` after the step equals
+    /// `Y(K, L_low)` before it. Without this, moving elasticity from low-skill labour (counted in
+    /// workers) to capital (counted in CNY) would rescale output by `(K/L)^Δ` — a units artefact
+    /// that doubled output in a few years once upgrading began. The gain from automating is then
+    /// what it should be: the wages no longer paid, against the capital's user cost.
+    fn tfp_after_upgrade(
+        &self,
+        firm: &super::agents::Firm,
+        step: f64,
+        capital_before: f64,
+        capital_after: f64,
+        jobs: f64,
+    ) -> f64 {
+        let si = firm.sector;
+        let (alpha0, beta0) = (
+            self.effective_alpha(si, firm.automation),
+            self.effective_betas(si, firm.automation)[0],
+        );
+        let (alpha1, beta1) = (
+            self.effective_alpha(si, firm.automation + step),
+            self.effective_betas(si, firm.automation + step)[0],
+        );
+        let low = firm.employees[0] as f64;
+        let log_before = alpha0 * capital_before.max(1.0).ln() + beta0 * (low + 1.0).ln();
+        let log_after =
+            alpha1 * capital_after.max(1.0).ln() + beta1 * (low - jobs).max(0.0).ln_1p();
+        firm.tfp * (log_before - log_after).exp()
     }
 
     /// IPO support (R1.1, R3.1): each January the largest unlisted anchors list and raise equity.

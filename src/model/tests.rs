@@ -109,3 +109,35 @@ fn red_line_keeps_polluting_prospects_out_of_a_polluted_zone() {
         .count();
     assert!(located > 0);
 }
+
+#[test]
+fn an_automation_step_replaces_jobs_at_equal_output() {
+    // A subsidy and a very high wage make the upgrade pay for any firm.
+    let mut sim = Simulation::new(&scenario(&[("policy.tech_upgrade_subsidy_share", 0.5)]), 11);
+    let fi = (0..sim.firms.len())
+        .find(|&i| {
+            let f = &sim.firms[i];
+            f.is_active()
+                && sim.economy.sectors[f.sector].is_industry()
+                && f.employees[0] >= 20
+                && f.employees[0].is_multiple_of(10)
+        })
+        .expect("an industrial firm with a multiple of ten low-skill workers");
+    let before = sim.firm_output(fi);
+    let (automation, low) = (sim.firms[fi].automation, sim.firms[fi].employees[0]);
+    sim.consider_upgrade(fi, 1e6);
+    let step = sim.firms[fi].automation - automation;
+    assert!(step > 0.0, "the upgrade was taken");
+    // The jobs the machines were bought for leave; output is what it was.
+    let jobs = (f64::from(low) * step).round() as u32;
+    sim.firms[fi].employees[0] -= jobs;
+    let after = sim.firm_output(fi);
+    assert!(
+        (after / before - 1.0).abs() < 1e-9,
+        "output {before} → {after} after replacing {jobs} of {low} low-skill jobs"
+    );
+    assert!(
+        sim.gov.accrued.subsidies > 0.0,
+        "the budget paid the subsidy"
+    );
+}

@@ -121,7 +121,7 @@ pub const LEVERS: &[Lever] = &[
         0.0,
         0.5,
         "R1.2",
-        "Lowers the net cost of automation (CNC, robots): firms automate low-skill jobs when the wages saved over the payback horizon beat the cost; automation is capital and cuts the low-skill elasticity."
+        "Lowers the net cost of automation (CNC, robots): firms automate low-skill jobs when the wages saved over the payback horizon beat the cost; the machines replace those jobs at equal output and move part of the low-skill elasticity to capital."
     ),
     lever!(
         "incubators",
