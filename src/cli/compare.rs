@@ -107,14 +107,19 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             let diff = if s == 0 {
                 String::new()
             } else {
-                format!("Δ {:>+12.4} [{:+.4}, {:+.4}]", d.mean, d.low, d.high)
+                format!(
+                    "Δ {:>14} [{}, {}]",
+                    super::signed_figure(d.mean),
+                    super::signed_figure(d.low),
+                    super::signed_figure(d.high)
+                )
             };
             println!(
-                "  {:<26} {:>14.4} [{:.4}, {:.4}]  {diff}",
+                "  {:<26} {:>14} [{}, {}]  {diff}",
                 scenario.name(),
-                e.mean,
-                e.low,
-                e.high
+                super::figure(e.mean),
+                super::figure(e.low),
+                super::figure(e.high)
             );
             csv.write_record([
                 scenario.name().to_string(),

@@ -1,6 +1,7 @@
 //! `chancheng validate`: the stylized-fact checks of MODEL.md §7 on any scenario, over several
 //! seeds, as a pass/fail table with the measured figures and the targets.
 
+use super::figure;
 use crate::experiment::validate::validate;
 use std::path::PathBuf;
 
@@ -16,13 +17,12 @@ pub struct ValidateArgs {
     pub seed: u64,
 }
 
-/// A measured figure with the precision it deserves: whole units for levels (workers, CNY), four
-/// decimals for rates, shares and elasticities.
-fn figure(x: f64) -> String {
-    if x.abs() >= 100.0 {
-        format!("{x:.0}")
+/// A target bound: as written in the check (0.03, −1.3), grouped when large (10,000).
+fn target(x: f64) -> String {
+    if x.abs() >= 1000.0 {
+        figure(x)
     } else {
-        format!("{x:.4}")
+        x.to_string()
     }
 }
 
@@ -55,7 +55,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
         println!(
             "{:<34} {:>17} {:>10} {:>21}  {:<6} {}",
             check.id,
-            format!("[{}, {}]", check.target.0, check.target.1),
+            format!("[{}, {}]", target(check.target.0), target(check.target.1)),
             figure(mean),
             format!("{} … {}", figure(min), figure(max)),
             if ok {
