@@ -1,9 +1,28 @@
-//! The baseline's numbers are documented: each carries a source tag or says what it is, every
-//! assumption has an uncertainty range that contains it, and every range is a valid scenario at both
-//! ends (so sweeps over `[uncertainty]` cannot fail on validation).
+//! The calibrated scenarios' numbers are documented (the baseline, and the regional scenario that
+//! adds two county zones): each carries a source tag or says what it is, every assumption has an
+//! uncertainty range that contains it, and every range is a valid scenario at both ends (so sweeps
+//! over `[uncertainty]` cannot fail on validation).
 
-use chancheng::scenario::{BASELINE_TOML, UncertainSpec, load_builtin};
+use chancheng::scenario::{BASELINE_TOML, Scenario, UncertainSpec, load_builtin, load_file};
 use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The calibrated scenario files: name, text, the loaded scenario.
+fn calibrated() -> Vec<(&'static str, String, Scenario)> {
+    let region = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/region.toml");
+    vec![
+        (
+            "baseline.toml",
+            BASELINE_TOML.to_string(),
+            load_builtin().expect("baseline"),
+        ),
+        (
+            "region.toml",
+            std::fs::read_to_string(&region).expect("region.toml"),
+            load_file(&region).expect("region loads"),
+        ),
+    ]
+}
 
 /// Words that say what a number is when it has no source tag.
 const KINDS: [&str; 4] = ["ASSUMPTION", "DERIVED", "SETTING", "STATUS QUO"];
@@ -16,7 +35,7 @@ struct Entry {
     line: usize,
 }
 
-/// Source tags defined in the header (`#   [TAG]  …`).
+/// Source tags defined in the baseline's header (`#   [TAG]  …`); other files cite the same list.
 fn defined_tags() -> BTreeSet<String> {
     BASELINE_TOML
         .lines()
@@ -48,12 +67,12 @@ fn cited_tags(comment: &str) -> Vec<String> {
         .collect()
 }
 
-/// Numeric entries of the baseline outside `[uncertainty]`; entries of an inline table are
+/// Numeric entries of a scenario file outside `[uncertainty]`; entries of an inline table are
 /// reported one by one under the line's comment. Arrays are reported with value NaN.
-fn numeric_entries() -> Vec<Entry> {
+fn numeric_entries(text: &str) -> Vec<Entry> {
     let mut section = String::new();
     let mut out = Vec::new();
-    for (i, raw) in BASELINE_TOML.lines().enumerate() {
+    for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -114,33 +133,33 @@ fn range(spec: &UncertainSpec) -> (f64, f64) {
 }
 
 #[test]
-fn every_baseline_number_has_a_source_or_says_what_it_is() {
+fn every_number_has_a_source_or_says_what_it_is() {
     let tags = defined_tags();
     assert!(tags.len() >= 10, "header defines {tags:?}");
-    let entries = numeric_entries();
-    assert!(entries.len() > 300, "only {} numbers found", entries.len());
     let mut problems = Vec::new();
-    for e in &entries {
-        let cited = cited_tags(&e.comment);
-        for t in &cited {
-            if !tags.contains(t) {
+    for (file, text, _) in calibrated() {
+        let entries = numeric_entries(&text);
+        assert!(entries.len() > 50, "{file}: only {} numbers", entries.len());
+        for e in &entries {
+            let cited = cited_tags(&e.comment);
+            for t in cited.iter().filter(|t| !tags.contains(*t)) {
                 problems.push(format!(
-                    "line {}: `{}` cites undefined [{t}]",
+                    "{file}:{}: `{}` cites undefined [{t}]",
                     e.line, e.key
                 ));
             }
-        }
-        if cited.is_empty() && !KINDS.iter().any(|k| e.comment.contains(k)) {
-            problems.push(format!(
-                "line {}: `{}` has neither a source tag nor one of {KINDS:?}",
-                e.line, e.key
-            ));
-        }
-        if e.key.starts_with("policy.") && !e.comment.contains("STATUS QUO") {
-            problems.push(format!(
-                "line {}: lever `{}` lacks STATUS QUO",
-                e.line, e.key
-            ));
+            if cited.is_empty() && !KINDS.iter().any(|k| e.comment.contains(k)) {
+                problems.push(format!(
+                    "{file}:{}: `{}` has neither a source tag nor one of {KINDS:?}",
+                    e.line, e.key
+                ));
+            }
+            if e.key.starts_with("policy.") && !e.comment.contains("STATUS QUO") {
+                problems.push(format!(
+                    "{file}:{}: lever `{}` lacks STATUS QUO",
+                    e.line, e.key
+                ));
+            }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -148,72 +167,75 @@ fn every_baseline_number_has_a_source_or_says_what_it_is() {
 
 #[test]
 fn every_assumption_has_an_uncertainty_range_that_contains_it() {
-    let scenario = load_builtin().expect("baseline");
-    let uncertainty = &scenario.spec().uncertainty;
     let mut problems = Vec::new();
-    for e in numeric_entries() {
-        if !e.comment.contains("ASSUMPTION") || e.key.starts_with("policy.") {
-            continue;
-        }
-        if e.value.is_nan() {
-            // Share vectors sum to 1 and cannot vary one element at a time.
-            if !e.comment.contains("not swept") {
-                problems.push(format!(
-                    "line {}: array `{}` must say why it is not swept",
-                    e.line, e.key
-                ));
+    for (file, text, scenario) in calibrated() {
+        let uncertainty = &scenario.spec().uncertainty;
+        for e in numeric_entries(&text) {
+            if !e.comment.contains("ASSUMPTION") || e.key.starts_with("policy.") {
+                continue;
             }
-            continue;
-        }
-        match uncertainty.get(&e.key) {
-            None => problems.push(format!(
-                "line {}: `{}` has no [uncertainty] range",
-                e.line, e.key
-            )),
-            Some(spec) => {
-                let (low, high) = range(spec);
-                if !(low <= e.value && e.value <= high) {
+            if e.value.is_nan() {
+                // Share vectors sum to 1 and cannot vary one element at a time.
+                if !e.comment.contains("not swept") {
                     problems.push(format!(
-                        "line {}: `{}` = {} lies outside its range [{low}, {high}]",
-                        e.line, e.key, e.value
+                        "{file}:{}: array `{}` must say why it is not swept",
+                        e.line, e.key
                     ));
+                }
+                continue;
+            }
+            match uncertainty.get(&e.key) {
+                None => problems.push(format!(
+                    "{file}:{}: `{}` has no [uncertainty] range",
+                    e.line, e.key
+                )),
+                Some(spec) => {
+                    let (low, high) = range(spec);
+                    if !(low <= e.value && e.value <= high) {
+                        problems.push(format!(
+                            "{file}:{}: `{}` = {} lies outside its range [{low}, {high}]",
+                            e.line, e.key, e.value
+                        ));
+                    }
                 }
             }
         }
+        if let Some(k) = uncertainty.keys().find(|k| k.starts_with("policy.")) {
+            problems.push(format!(
+                "{file}: lever `{k}` is in [uncertainty]; scenarios set levers, sweeps do not"
+            ));
+        }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert!(
-        uncertainty.keys().all(|k| !k.starts_with("policy.")),
-        "levers are set by scenarios, never swept from the baseline"
-    );
 }
 
 #[test]
 fn every_uncertainty_range_is_a_valid_scenario_at_both_ends() {
-    let scenario = load_builtin().expect("baseline");
-    let ranges: Vec<(String, (f64, f64))> = scenario
-        .spec()
-        .uncertainty
-        .iter()
-        .map(|(k, s)| (k.clone(), range(s)))
-        .collect();
-    assert!(ranges.len() > 300);
     let mut problems = Vec::new();
-    for (key, (low, high)) in &ranges {
-        for v in [low, high] {
-            if let Err(e) = scenario.with_overrides(&[(key.clone(), *v)]) {
-                problems.push(format!("{key} = {v}: {e}"));
+    for (file, _, scenario) in calibrated() {
+        let ranges: Vec<(String, (f64, f64))> = scenario
+            .spec()
+            .uncertainty
+            .iter()
+            .map(|(k, s)| (k.clone(), range(s)))
+            .collect();
+        assert!(ranges.len() > 300, "{file}: {} ranges", ranges.len());
+        for (key, (low, high)) in &ranges {
+            for v in [low, high] {
+                if let Err(e) = scenario.with_overrides(&[(key.clone(), *v)]) {
+                    problems.push(format!("{file}: {key} = {v}: {e}"));
+                }
             }
         }
-    }
-    // All at once too: joint constraints (land shares, elasticity sums, budget shares).
-    for pick in [0usize, 1] {
-        let all: Vec<(String, f64)> = ranges
-            .iter()
-            .map(|(k, r)| (k.clone(), if pick == 0 { r.0 } else { r.1 }))
-            .collect();
-        if let Err(e) = scenario.with_overrides(&all) {
-            problems.push(format!("all at their {}: {e}", ["lows", "highs"][pick]));
+        // All at once too: joint constraints (land shares, elasticity sums, budget shares).
+        for (pick, name) in ["lows", "highs"].iter().enumerate() {
+            let all: Vec<(String, f64)> = ranges
+                .iter()
+                .map(|(k, r)| (k.clone(), if pick == 0 { r.0 } else { r.1 }))
+                .collect();
+            if let Err(e) = scenario.with_overrides(&all) {
+                problems.push(format!("{file}: all at their {name}: {e}"));
+            }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
