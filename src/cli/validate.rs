@@ -3,6 +3,7 @@
 
 use super::figure;
 use crate::experiment::validate::validate;
+use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -15,6 +16,9 @@ pub struct ValidateArgs {
     /// Master seed from which the replication seeds are derived.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// A target bound: as written in the check (0.03, −1.3), grouped when large (10,000).
@@ -35,7 +39,18 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
         args.seeds,
         scenario.spec().time.months
     );
-    let results = validate(&scenario, args.seed, args.seeds);
+    let bar = if super::show_progress(args.quiet) {
+        let bar = ProgressBar::new(args.seeds);
+        bar.set_style(
+            ProgressStyle::with_template("validate [{bar:40}] {pos}/{len} seeds ({eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let results = validate(&scenario, args.seed, args.seeds, || bar.inc(1));
+    bar.finish_and_clear();
     let Some(first) = results.first() else {
         anyhow::bail!("--seeds must be at least 1");
     };

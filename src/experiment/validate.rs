@@ -273,14 +273,22 @@ pub fn agglomeration_elasticity(panel: &[(u32, Vec<FirmRecord>)]) -> f64 {
     sxy / sxx
 }
 
-/// The checks over several replications (seeds from the master seed, as `compare` uses).
-pub fn validate(scenario: &Scenario, master_seed: u64, seeds: u64) -> Vec<Vec<Check>> {
+/// The checks over several replications (seeds from the master seed, as `compare` uses);
+/// `on_done` is called as each replication finishes (progress bars).
+pub fn validate(
+    scenario: &Scenario,
+    master_seed: u64,
+    seeds: u64,
+    on_done: impl Fn() + Sync,
+) -> Vec<Vec<Check>> {
     use rayon::prelude::*;
     (0..seeds)
         .into_par_iter()
         .map(|r| {
             let run = run_checked(scenario, replication_seed(master_seed, r));
-            checks(scenario, &run)
+            let result = checks(scenario, &run);
+            on_done();
+            result
         })
         .collect()
 }

@@ -12,7 +12,7 @@ const SEEDS: u64 = 5;
 
 fn baseline_checks() -> &'static Vec<Vec<Check>> {
     static CHECKS: OnceLock<Vec<Vec<Check>>> = OnceLock::new();
-    CHECKS.get_or_init(|| validate(&load_builtin().expect("baseline"), 1, SEEDS))
+    CHECKS.get_or_init(|| validate(&load_builtin().expect("baseline"), 1, SEEDS, || {}))
 }
 
 /// Asserts that a check passes on every seed.
