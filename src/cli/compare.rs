@@ -3,7 +3,6 @@
 
 use crate::experiment::compare::{Estimate, final_mean, replicate};
 use crate::plot::{Lang, name};
-use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -49,16 +48,11 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let total = args.runs * scenarios.len() as u64;
-    let bar = if super::show_progress(args.quiet) {
-        let bar = ProgressBar::new(total);
-        bar.set_style(
-            ProgressStyle::with_template("compare [{bar:40}] {pos}/{len} runs ({eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = super::progress_bar(
+        args.quiet,
+        total,
+        "compare [{bar:40}] {pos}/{len} runs ({eta})",
+    );
     let ids = args.indicators.clone();
     let results: Vec<Vec<Vec<f64>>> = scenarios
         .iter()

@@ -57,6 +57,22 @@ pub fn show_progress(quiet: bool) -> bool {
     !quiet && std::env::var_os("CI").is_none() && std::io::stderr().is_terminal()
 }
 
+/// A progress bar of `len` steps drawn with `template` (indicatif syntax), or a hidden one when
+/// [`show_progress`] says no.
+pub fn progress_bar(quiet: bool, len: u64, template: &str) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressStyle};
+    if !show_progress(quiet) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
 pub fn default_out_dir(name: &str) -> PathBuf {
     PathBuf::from("output").join(name)
 }

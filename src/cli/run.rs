@@ -3,7 +3,6 @@
 use crate::experiment::run_single;
 use crate::plot::{self, Lang};
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -35,18 +34,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| super::default_out_dir(scenario.name()));
     let months = scenario.spec().time.months as u64;
-    let bar = if super::show_progress(args.quiet) {
-        let bar = ProgressBar::new(months);
-        bar.set_style(
-            ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} months ({eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_prefix(scenario.name().to_string());
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = super::progress_bar(
+        args.quiet,
+        months,
+        "{prefix} [{bar:40}] {pos}/{len} months ({eta})",
+    );
+    bar.set_prefix(scenario.name().to_string());
     let started = Instant::now();
     let result = run_single(&scenario, args.seed, args.snapshot_every, |_| bar.inc(1));
     let wall = started.elapsed().as_secs_f64();

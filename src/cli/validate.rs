@@ -3,7 +3,6 @@
 
 use super::figure;
 use crate::experiment::validate::validate;
-use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -39,16 +38,11 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
         args.seeds,
         scenario.spec().time.months
     );
-    let bar = if super::show_progress(args.quiet) {
-        let bar = ProgressBar::new(args.seeds);
-        bar.set_style(
-            ProgressStyle::with_template("validate [{bar:40}] {pos}/{len} seeds ({eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = super::progress_bar(
+        args.quiet,
+        args.seeds,
+        "validate [{bar:40}] {pos}/{len} seeds ({eta})",
+    );
     let results = validate(&scenario, args.seed, args.seeds, || bar.inc(1));
     bar.finish_and_clear();
     let Some(first) = results.first() else {
