@@ -27,6 +27,9 @@ impl FirmStatus {
 #[derive(Debug, Clone)]
 pub struct Firm {
     pub id: u32,
+    /// Key of the firm's random streams ([`super::streams::newcomer_key`]): fixed by when and
+    /// how the prospect arrived, not by how many firms came before it.
+    pub key: u64,
     pub sector: usize,
     pub district: usize,
     pub status: FirmStatus,
@@ -111,6 +114,8 @@ pub const NO_FIRM: u32 = u32::MAX;
 
 #[derive(Debug, Clone)]
 pub struct Worker {
+    /// Key of the household's random streams ([`super::streams::newcomer_key`]).
+    pub key: u64,
     pub skill: u8,
     pub origin: Origin,
     pub residence: usize,

@@ -6,7 +6,7 @@ use super::Simulation;
 use super::agents::FirmStatus;
 use super::world::Land;
 use crate::scenario::{DistrictKind, Premises};
-use rand::RngExt;
+use super::streams::{Draw, Source, Stream, newcomer_key};
 
 impl Simulation {
     pub(crate) fn firm_entry(&mut self) {
@@ -21,12 +21,14 @@ impl Simulation {
             let base = self.economy.sectors[si].prospects_per_year / 12.0;
             let targeting =
                 1.0 + policy.chain_targeting_share * e.chain_targeting_gain * linkage[si];
-            let n = self.poisson(base * promotion * targeting);
-            for _ in 0..n {
+            let n = self.poisson(Draw::ProspectCount, si as u64, base * promotion * targeting);
+            for rank in 0..n {
                 self.counters.prospects += 1;
-                let scale = self.draw_scale(self.s.firms.entrant_size_min_workers);
-                if let Some(di) = self.choose_location(si, scale) {
-                    self.found_firm(si, di, scale);
+                let key = newcomer_key(Source::Prospect, self.month, si as u32, rank);
+                let mut draws = self.streams.open(Draw::Prospect, key, self.month);
+                let scale = self.draw_scale(self.s.firms.entrant_size_min_workers, draws.unit());
+                if let Some(di) = self.choose_location(si, scale, &mut draws) {
+                    self.found_firm(si, di, scale, key);
                 }
             }
         }
@@ -41,7 +43,8 @@ impl Simulation {
             let firm = &self.firms[fi];
             match firm.status {
                 FirmStatus::Approval => {
-                    if self.rng.random_bool(abandon) {
+                    let key = firm.key;
+                    if self.streams.open(Draw::Abandon, key, self.month).chance(abandon) {
                         self.abandon_project(fi);
                     } else if self.firms[fi].status_months as f64 >= approval {
                         let firm = &mut self.firms[fi];
@@ -119,18 +122,22 @@ impl Simulation {
     }
 
     /// Logit choice among feasible districts and the outside option; `None` = the prospect goes
-    /// elsewhere.
-    pub(crate) fn choose_location(&mut self, si: usize, scale: f64) -> Option<usize> {
+    /// elsewhere. The taste shocks come from the prospect's stream, one per district in a fixed
+    /// order whether or not the district is feasible.
+    pub(crate) fn choose_location(
+        &self,
+        si: usize,
+        scale: f64,
+        draws: &mut Stream,
+    ) -> Option<usize> {
         let e = self.s.entry.clone();
         let sector = self.economy.sectors[si].clone();
         let policy = &self.s.policy;
         let floor_need = scale * sector.floor_per_worker;
         let land_need = self.land_need_ha(si, scale);
         let max_commute = self.s.labour.max_commute_minutes;
-        let gumbel = |u: f64| -(-(u.max(1e-300)).ln()).ln();
         let mut best: Option<usize> = None;
-        let u0: f64 = self.rng.random::<f64>();
-        let mut best_value = e.outside_option_utility + gumbel(u0);
+        let mut best_value = e.outside_option_utility + draws.gumbel();
         for di in 0..self.districts.len() {
             let d = &self.districts[di];
             if !sector.locates_in.contains(&d.kind) {
@@ -149,7 +156,7 @@ impl Simulation {
             let red_line = policy.environmental_red_line
                 && d.pollution / self.s.environment.red_line_stock > 1.0
                 && sector.pollution_per_million > self.s.environment.red_line_pollution_threshold;
-            let u: f64 = self.rng.random::<f64>();
+            let taste = draws.gumbel();
             if !feasible || red_line {
                 continue;
             }
@@ -184,7 +191,7 @@ impl Simulation {
                 + e.infrastructure_weight * infra
                 + e.supplier_weight * self.prev.chain[di][si]
                 + e.labour_weight * (1.0 + reachable / scale.max(1.0)).ln()
-                + gumbel(u);
+                + taste;
             if value > best_value {
                 best_value = value;
                 best = Some(di);
@@ -193,7 +200,7 @@ impl Simulation {
         best
     }
 
-    fn found_firm(&mut self, si: usize, di: usize, scale: f64) {
+    fn found_firm(&mut self, si: usize, di: usize, scale: f64, key: u64) {
         let sector = self.economy.sectors[si].clone();
         let is_cluster = self.is_cluster(di);
         let status = if is_cluster && sector.premises == Premises::IndustrialLand {
@@ -201,7 +208,7 @@ impl Simulation {
         } else {
             FirmStatus::Construction
         };
-        let mut firm = self.new_firm(si, di, scale, status);
+        let mut firm = self.new_firm(si, di, scale, status, key);
         let floor_need = scale * sector.floor_per_worker;
         let land_need = self.land_need_ha(si, scale);
         let discount = self.s.policy.land_price_discount;
@@ -218,7 +225,8 @@ impl Simulation {
                         Land::transfer(&mut d.land.serviced_free, &mut d.land.occupied, land_need);
                     firm.land_ha = ha;
                     self.gov.accrued.land_sales += ha * d.land_price * (1.0 - discount);
-                    if self.rng.random_bool(self.s.firms.stalled_project_share) {
+                    let mut draw = self.streams.open(Draw::Stalled, key, self.month);
+                    if draw.chance(self.s.firms.stalled_project_share) {
                         // A land-banking project: holds the land, never builds (R3.2).
                         let d = &mut self.districts[di];
                         Land::transfer(&mut d.land.occupied, &mut d.land.idle, ha);

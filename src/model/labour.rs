@@ -5,7 +5,7 @@
 
 use super::Simulation;
 use super::agents::{FirmStatus, NO_FIRM};
-use rand::RngExt;
+use super::streams::Draw;
 
 impl Simulation {
     /// Monthly income a worker of `skill` gets from a firm: wage plus the talent top-up paid by
@@ -55,8 +55,9 @@ impl Simulation {
             let k = self.workers[i].skill as usize;
             let fi = e as usize;
             let p = self.firms[fi].layoff_prob[k];
-            let laid_off = p > 0.0 && self.rng.random_bool(p);
-            let quits = !laid_off && self.rng.random_bool(l.quit_rate_per_month);
+            let mut draws = self.streams.open(Draw::Separation, self.workers[i].key, self.month);
+            let laid_off = draws.chance(p);
+            let quits = draws.chance(l.quit_rate_per_month) && !laid_off;
             if laid_off || quits {
                 self.firms[fi].employees[k] -= 1;
                 let w = &mut self.workers[i];
@@ -83,17 +84,23 @@ impl Simulation {
             }
         }
         // Searchers: the unemployed (not in training) and a share of the employed.
+        // Each searcher's draws (whether to search on the job, then the vacancies sampled) come
+        // from its own stream of the month; the queue order from another (see `shuffle`).
         let mut searchers: Vec<usize> = Vec::new();
         for i in 0..self.workers.len() {
             let w = &self.workers[i];
             if w.in_training() {
                 continue;
             }
-            if !w.is_employed() || self.rng.random_bool(l.on_the_job_search_share) {
+            let looks = self
+                .streams
+                .open(Draw::Search, w.key, self.month)
+                .chance(l.on_the_job_search_share);
+            if !w.is_employed() || looks {
                 searchers.push(i);
             }
         }
-        self.shuffle(&mut searchers);
+        self.shuffle(&mut searchers, Draw::SearchOrder);
         let services = self.s.policy.employment_service_cny_per_year
             / l.employment_service_reference_cny_per_year;
         let extra = l.employment_service_extra_samples * services / (1.0 + services);
@@ -108,8 +115,9 @@ impl Simulation {
             if lists[k].is_empty() {
                 continue;
             }
-            let n =
-                samples_f.floor() as usize + usize::from(self.rng.random_bool(samples_f.fract()));
+            let mut draws = self.streams.open(Draw::Search, self.workers[i].key, self.month);
+            let _on_the_job = draws.unit();
+            let n = samples_f.floor() as usize + usize::from(draws.chance(samples_f.fract()));
             let residence = self.workers[i].residence;
             let current = self.workers[i].employer;
             let current_net = if current != NO_FIRM {
@@ -120,7 +128,7 @@ impl Simulation {
             };
             let mut best: Option<(u32, f64)> = None;
             for _ in 0..n {
-                let fi = lists[k][self.rng.random_range(0..lists[k].len())];
+                let fi = lists[k][draws.index(lists[k].len())];
                 if open[fi as usize][k] == 0 || fi == current {
                     continue;
                 }

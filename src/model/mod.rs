@@ -14,6 +14,7 @@ mod people;
 mod production;
 pub mod public;
 mod stocks;
+pub mod streams;
 #[cfg(test)]
 mod tests;
 pub mod world;
@@ -22,12 +23,10 @@ use crate::scenario::{Premises, Scenario, ScenarioFile};
 use agents::{Firm, FirmStatus, NO_FIRM, Origin, Worker};
 use indicators::MonthRecord;
 use public::{Delivery, Government, GuaranteeFund};
-use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Poisson};
+use rand::Rng as _;
+use streams::{Draw, Source, Stream, Streams, newcomer_key};
 use world::{District, Economy, Tenure, Travel};
-
-/// The generator of every random draw: stable across rand releases (CRAFT.md).
-pub type Rng = rand::rngs::Xoshiro256PlusPlus;
 
 /// Firm microdata as written to `firms.csv`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -151,7 +150,8 @@ pub struct Simulation {
     pub(crate) wage_index: [f64; 3],
     pub(crate) outside_wage: [f64; 3],
     pub(crate) month: u32,
-    pub(crate) rng: Rng,
+    /// Every random draw comes from a stream keyed by (seed, mechanism, entity, month).
+    pub(crate) streams: Streams,
     pub(crate) pipeline: Vec<Delivery>,
     /// Idle land of closed plants, per district: (month it became idle, ha).
     pub(crate) idle_pool: Vec<Vec<(u32, f64)>>,
@@ -206,7 +206,7 @@ impl Simulation {
             wage_index,
             outside_wage: wage_index,
             month: 0,
-            rng: Rng::seed_from_u64(seed),
+            streams: Streams::new(seed),
             pipeline: Vec::new(),
             idle_pool: vec![Vec::new(); nd],
             prev: Previous {
@@ -392,6 +392,7 @@ impl Simulation {
         };
         // 1. Initial firms with their scale; 2015 same-sector employment ≈ Σ scale.
         let mut planned: Vec<(usize, usize, f64)> = Vec::new();
+        let mut draws: Vec<Stream> = Vec::new();
         let sector_ids: Vec<String> = self.economy.sectors.iter().map(|x| x.id.clone()).collect();
         let district_ids: Vec<String> = self.districts.iter().map(|d| d.id.clone()).collect();
         for (si, sid) in sector_ids.iter().enumerate() {
@@ -401,8 +402,11 @@ impl Simulation {
                     continue;
                 };
                 for _ in 0..*count {
-                    let z = self.draw_scale(self.s.firms.size_min_workers);
+                    let key = newcomer_key(Source::InitialFirm, 0, 0, planned.len() as u32);
+                    let mut draw = self.streams.open(Draw::InitialFirm, key, 0);
+                    let z = self.draw_scale(self.s.firms.size_min_workers, draw.unit());
                     planned.push((si, di, z));
+                    draws.push(draw);
                 }
             }
         }
@@ -451,9 +455,10 @@ impl Simulation {
                 land_scale_sum[di] += z;
             }
         }
-        for &(si, di, z) in &planned {
-            let age = self.rng.random_range(0..180u32);
-            let mut firm = self.new_firm(si, di, z, FirmStatus::Operating);
+        for (i, &(si, di, z)) in planned.iter().enumerate() {
+            let age = draws[i].index(180) as u32;
+            let key = newcomer_key(Source::InitialFirm, 0, 0, i as u32);
+            let mut firm = self.new_firm(si, di, z, FirmStatus::Operating, key);
             firm.born_month = -(age as i64);
             self.equip_at_optimum(&mut firm);
             match self.economy.sectors[si].premises {
@@ -491,12 +496,12 @@ impl Simulation {
         self.peak_workers = self.workers.len();
     }
 
-    /// Firm scale from a Pareto law truncated to the scenario's maximum (heavy-tailed sizes).
-    pub(crate) fn draw_scale(&mut self, min: f64) -> f64 {
+    /// Firm scale from a Pareto law truncated to the scenario's maximum (heavy-tailed sizes), by
+    /// inverse transform of the uniform draw `u`.
+    pub(crate) fn draw_scale(&self, min: f64, u: f64) -> f64 {
         let shape = self.s.firms.size_pareto_shape;
         let max = self.s.firms.size_max_workers.max(min);
         let tail = (min / max).powf(shape);
-        let u: f64 = self.rng.random::<f64>();
         min * (1.0 - u * (1.0 - tail)).powf(-1.0 / shape)
     }
 
@@ -511,6 +516,7 @@ impl Simulation {
         district: usize,
         scale: f64,
         status: FirmStatus,
+        key: u64,
     ) -> Firm {
         let theta =
             self.economy.sectors[sector].alpha + self.economy.sectors[sector].labour_elasticity();
@@ -519,6 +525,7 @@ impl Simulation {
         self.next_firm_id += 1;
         Firm {
             id,
+            key,
             sector,
             district,
             status,
@@ -597,19 +604,21 @@ impl Simulation {
             }
             origins[3]
         };
-        for (fi, k) in idx {
-            let draw = self.rng.random::<f64>();
-            let origin = origin_given_skill(self, k, draw);
-            let mut w = self.new_worker(origin, k as u8);
+        for (j, (fi, k)) in idx.into_iter().enumerate() {
+            let key = newcomer_key(Source::InitialWorker, 0, 0, j as u32);
+            let mut draw = self.streams.open(Draw::InitialWorker, key, 0);
+            let origin = origin_given_skill(self, k, draw.unit());
+            let mut w = self.new_worker(origin, Some(k as u8), key);
             w.employer = fi as u32;
             w.wage = self.firm_wage(&self.firms[fi], k);
-            w.months_employed = self.rng.random_range(0..60u32);
+            w.months_employed = draw.index(60) as u32;
             self.firms[fi].employees[k] += 1;
             self.workers.push(w);
         }
-        for _ in 0..unemployed {
+        for j in 0..unemployed {
+            let key = newcomer_key(Source::InitialWorker, 0, 1, j as u32);
             let o = {
-                let draw = self.rng.random::<f64>();
+                let draw = self.streams.open(Draw::InitialWorker, key, 0).unit();
                 let mut acc = 0.0;
                 let mut chosen = origins[3];
                 for (i, share) in shares.iter().enumerate() {
@@ -621,13 +630,12 @@ impl Simulation {
                 }
                 chosen
             };
-            let skill = self.draw_skill(o);
-            let w = self.new_worker(o, skill);
+            let w = self.new_worker(o, None, key);
             self.workers.push(w);
         }
         // Initial residence: every household chooses once, in random order.
         let mut order: Vec<usize> = (0..self.workers.len()).collect();
-        self.shuffle(&mut order);
+        self.shuffle(&mut order, Draw::InitialOrder);
         for d in &mut self.districts {
             d.occupied = [0; Tenure::STOCKS];
         }
@@ -661,9 +669,9 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn draw_skill(&mut self, origin: Origin) -> u8 {
+    /// Skill level of a household of `origin`, from a uniform draw `u`.
+    pub(crate) fn draw_skill(&self, origin: Origin, u: f64) -> u8 {
         let shares = self.skill_shares(origin);
-        let u: f64 = self.rng.random::<f64>();
         if u < shares[0] {
             0
         } else if u < shares[0] + shares[1] {
@@ -674,8 +682,12 @@ impl Simulation {
     }
 
     /// A new household agent living at its origin (rural home, city flat or — for migrants — no
-    /// place yet: residence is chosen right after).
-    pub(crate) fn new_worker(&mut self, origin: Origin, skill: u8) -> Worker {
+    /// place yet: residence is chosen right after). Its skill (unless given) and children come
+    /// from its own birth stream.
+    pub(crate) fn new_worker(&self, origin: Origin, skill: Option<u8>, key: u64) -> Worker {
+        let mut birth = self.streams.open(Draw::Birth, key, 0);
+        let skill_draw = birth.unit();
+        let skill = skill.unwrap_or_else(|| self.draw_skill(origin, skill_draw));
         let rural = self.first_district_of(crate::scenario::DistrictKind::Rural);
         let city = self.first_district_of(crate::scenario::DistrictKind::City);
         let (residence, tenure) = match origin {
@@ -683,12 +695,13 @@ impl Simulation {
             _ => (rural, Tenure::RuralHome),
         };
         let children = Poisson::new(self.s.households.children_mean.max(1e-9))
-            .map(|p| p.sample(&mut self.rng))
+            .map(|p| p.sample(&mut birth))
             .unwrap_or(0.0)
             .min(self.s.households.max_children as f64) as u8;
         let reservation =
             self.wage_index[skill as usize] * self.s.labour.reservation_wage_share_of_market;
         Worker {
+            key,
             skill,
             origin,
             residence,
@@ -719,19 +732,24 @@ impl Simulation {
             .unwrap_or(0)
     }
 
-    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.rng.random_range(0..=i);
-            items.swap(i, j);
-        }
+    /// Puts worker indices in a random order that depends only on each worker's key and the
+    /// month: a household's place in the queue does not move when others join or leave it.
+    pub(crate) fn shuffle(&self, items: &mut [usize], draw: Draw) {
+        let month = self.month;
+        items.sort_by_cached_key(|&i| {
+            let key = self.workers[i].key;
+            (self.streams.open(draw, key, month).next_u64(), key)
+        });
     }
 
-    pub(crate) fn poisson(&mut self, lambda: f64) -> u32 {
+    /// A Poisson count from its own stream (`entity` names what is counted).
+    pub(crate) fn poisson(&self, draw: Draw, entity: u64, lambda: f64) -> u32 {
         if lambda <= 0.0 || !lambda.is_finite() {
             return 0;
         }
+        let mut stream = self.streams.open(draw, entity, self.month);
         Poisson::new(lambda)
-            .map(|p| p.sample(&mut self.rng))
+            .map(|p| p.sample(&mut stream))
             .unwrap_or(0.0) as u32
     }
 

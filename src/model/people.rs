@@ -6,7 +6,7 @@ use super::Simulation;
 use super::agents::{NO_FIRM, Origin};
 use super::world::Tenure;
 use crate::scenario::{DistrictKind, PublicRentalEligibility};
-use rand::RngExt;
+use super::streams::{Draw, Source, newcomer_key};
 
 impl Simulation {
     pub(crate) fn households(&mut self) {
@@ -42,7 +42,10 @@ impl Simulation {
         // Residence review: after a change of job, or now and then.
         for i in 0..self.workers.len() {
             let review = self.workers[i].review_residence
-                || self.rng.random_bool(h.residence_review_share_per_month);
+                || self
+                    .streams
+                    .open(Draw::ResidenceReview, self.workers[i].key, self.month)
+                    .chance(h.residence_review_share_per_month);
             if review {
                 self.choose_residence(i, false);
             }
@@ -106,12 +109,14 @@ impl Simulation {
         });
         for i in 0..self.workers.len() {
             let w = &self.workers[i];
+            // Draws: success (or enrolment), whether the course is ordered, which firm orders it.
+            let mut draws = self.streams.open(Draw::Training, w.key, self.month);
             if w.in_training() {
                 let w = &mut self.workers[i];
                 w.training_left -= 1;
                 if w.training_left == 0 {
                     self.counters.trained += 1;
-                    if self.rng.random_bool(h.training_success_share) {
+                    if draws.chance(h.training_success_share) {
                         let w = &mut self.workers[i];
                         w.skill = (w.skill + 1).min(2);
                         let ordered = w.ordered_by;
@@ -126,14 +131,13 @@ impl Simulation {
                 && w.skill < 2
                 && used + 1.0 <= seats
                 && self.travel.minutes[(w.residence, cluster)] <= self.s.labour.max_commute_minutes
-                && self.rng.random_bool(h.training_enrol_rate_per_month)
+                && draws.chance(h.training_enrol_rate_per_month)
             {
                 let next = w.skill as usize + 1;
                 used += 1.0;
-                let ordered = if !ordering[next].is_empty()
-                    && self.rng.random_bool(self.s.policy.order_training_share)
-                {
-                    ordering[next][self.rng.random_range(0..ordering[next].len())] as u32
+                let ordered_draw = draws.chance(self.s.policy.order_training_share);
+                let ordered = if !ordering[next].is_empty() && ordered_draw {
+                    ordering[next][draws.index(ordering[next].len())] as u32
                 } else {
                     NO_FIRM
                 };
@@ -165,7 +169,7 @@ impl Simulation {
             {
                 continue;
             }
-            if self.rng.random_bool(rate) {
+            if self.streams.open(Draw::Settlement, w.key, self.month).chance(rate) {
                 let w = &mut self.workers[i];
                 w.settled = true;
                 if w.tenure == Tenure::Market {
@@ -200,7 +204,7 @@ impl Simulation {
             if w.settled && w.origin.is_migrant_like() {
                 p *= coverage_cut;
             }
-            if !self.rng.random_bool(p.clamp(0.0, 1.0)) {
+            if !self.streams.open(Draw::Departure, w.key, self.month).chance(p) {
                 continue;
             }
             let w = self.workers.swap_remove(i);
@@ -227,7 +231,11 @@ impl Simulation {
             1.0
         };
         let pull = ratio.max(0.0).powf(h.income_elasticity_of_migration);
-        let rural = self.poisson(self.pools.rural_reserve * h.rural_entry_rate_per_month * pull);
+        let rural = self.poisson(
+            Draw::ArrivalCount,
+            Source::RuralArrival as u64,
+            self.pools.rural_reserve * h.rural_entry_rate_per_month * pull,
+        );
         let rural = rural.min(self.pools.rural_reserve.max(0.0) as u32);
         self.pools.rural_reserve -= rural as f64;
         // Talents weigh the top-up and the settling-in grant into their expected income.
@@ -237,42 +245,50 @@ impl Simulation {
         let talent_pull = (talent_income / high_wage).powf(h.income_elasticity_of_migration);
         let base = self.pools.migrant_pool * h.migrant_entry_rate_per_month * pull;
         let shares = h.skill_share_migrant;
+        let migrant_sources = [Source::MigrantLow, Source::MigrantMid, Source::MigrantHigh];
         let migrants: [u32; 3] = [
-            self.poisson(base * shares[0]),
-            self.poisson(base * shares[1]),
-            self.poisson(base * shares[2] * talent_pull),
+            self.poisson(Draw::ArrivalCount, migrant_sources[0] as u64, base * shares[0]),
+            self.poisson(Draw::ArrivalCount, migrant_sources[1] as u64, base * shares[1]),
+            self.poisson(
+                Draw::ArrivalCount,
+                migrant_sources[2] as u64,
+                base * shares[2] * talent_pull,
+            ),
         ];
-        let city = self.poisson(h.city_entrants_per_year / 12.0);
-        let mut newcomers: Vec<(Origin, Option<u8>)> = Vec::new();
-        newcomers.extend(std::iter::repeat_n(
-            (Origin::LocalRural, None),
-            rural as usize,
-        ));
+        let city = self.poisson(
+            Draw::ArrivalCount,
+            Source::CityArrival as u64,
+            h.city_entrants_per_year / 12.0,
+        );
+        // Each newcomer's key is fixed by its source and rank this month (streams.rs).
+        let month = self.month;
+        let mut newcomers: Vec<(Origin, Option<u8>, u64)> = Vec::new();
+        newcomers.extend(
+            (0..rural)
+                .map(|r| (Origin::LocalRural, None, newcomer_key(Source::RuralArrival, month, 0, r))),
+        );
         for (k, n) in migrants.iter().enumerate() {
-            newcomers.extend(std::iter::repeat_n(
-                (Origin::Migrant, Some(k as u8)),
-                *n as usize,
-            ));
+            newcomers.extend((0..*n).map(|r| {
+                let key = newcomer_key(migrant_sources[k], month, 0, r);
+                (Origin::Migrant, Some(k as u8), key)
+            }));
         }
-        newcomers.extend(std::iter::repeat_n(
-            (Origin::LocalUrban, None),
-            city as usize,
-        ));
-        for (origin, skill) in newcomers {
+        newcomers.extend(
+            (0..city)
+                .map(|r| (Origin::LocalUrban, None, newcomer_key(Source::CityArrival, month, 0, r))),
+        );
+        for (origin, skill, key) in newcomers {
             if origin == Origin::Migrant {
                 if self.pools.migrant_pool < 1.0 {
                     continue;
                 }
                 self.pools.migrant_pool -= 1.0;
             }
-            let skill = match skill {
-                Some(k) => k,
-                None => self.draw_skill(origin),
-            };
+            let w = self.new_worker(origin, skill, key);
+            let skill = w.skill;
             if origin == Origin::Migrant && skill == 2 {
                 self.gov.accrued.subsidies += policy.talent_settling_grant_cny;
             }
-            let w = self.new_worker(origin, skill);
             self.workers.push(w);
             let i = self.workers.len() - 1;
             self.choose_residence(i, true);
@@ -426,11 +442,16 @@ impl Simulation {
             self.workers[i].review_residence = false;
             return;
         }
+        // One taste shock per (district, tenure) slot, whichever options are open, so that a
+        // household's tastes do not shift when a policy adds or removes an option.
         let scale = h.residence_choice_scale_cny;
+        let stream_month = self.month * 2 + u32::from(is_new);
+        let draws = self.streams.open(Draw::Residence, w.key, stream_month);
         let mut best = 0;
         let mut best_value = f64::NEG_INFINITY;
-        for (j, (_, _, u)) in options.iter().enumerate() {
-            let g: f64 = self.rng.random::<f64>();
+        for (j, (di, tenure, u)) in options.iter().enumerate() {
+            let slot = (di * 6 + *tenure as usize) as u64;
+            let g = draws.at(slot);
             let value = u + scale * -(-(g.max(1e-300)).ln()).ln();
             if value > best_value {
                 best_value = value;

@@ -6,7 +6,7 @@ use super::Simulation;
 use super::agents::{FirmStatus, NO_FIRM};
 use super::world::Land;
 use crate::scenario::{Premises, SectorGroup};
-use rand::RngExt;
+use super::streams::Draw;
 use rand_distr::{Distribution, Normal};
 
 impl Simulation {
@@ -278,17 +278,19 @@ impl Simulation {
                     * (1.0 + fp.high_skill_innovation_gain * high_share)
                     * (1.0 + fp.platform_innovation_gain * innovation_q))
                     .exp();
-            if self.rng.random_bool(chance.clamp(0.0, 1.0))
-                && let Some(step) = step
-            {
+            // Draws in a fixed order: innovation success, its step, the productivity shock.
+            let mut draws = self.streams.open(Draw::Innovation, self.firms[fi].key, self.month);
+            let innovates = draws.chance(chance);
+            let step_draw = step.map(|d| d.sample(&mut draws));
+            if innovates && let Some(step_draw) = step_draw {
                 let firm = &mut self.firms[fi];
-                firm.tfp *= step.sample(&mut self.rng).abs().exp();
+                firm.tfp *= step_draw.abs().exp();
                 firm.patents += 1;
                 firm.high_tech = firm.patents >= fp.high_tech_patent_threshold;
             }
             if let Some(shock) = shock {
                 let sd = fp.productivity_shock_sd;
-                self.firms[fi].tfp *= (shock.sample(&mut self.rng) - sd * sd / 2.0).exp();
+                self.firms[fi].tfp *= (shock.sample(&mut draws) - sd * sd / 2.0).exp();
             }
             // Capital: invest toward K* = α·p_net·Y/u, financed by cash, bank credit, guarantees.
             let p_net =
@@ -441,7 +443,8 @@ impl Simulation {
         if per_year <= 0.0 || !self.month.is_multiple_of(12) {
             return;
         }
-        let n = per_year.floor() as usize + usize::from(self.rng.random_bool(per_year.fract()));
+        let mut draw = self.streams.open(Draw::IpoCount, 0, self.month);
+        let n = per_year.floor() as usize + usize::from(draw.chance(per_year.fract()));
         let mut candidates: Vec<usize> = (0..self.firms.len())
             .filter(|&i| self.firms[i].is_active() && self.firms[i].anchor && !self.firms[i].listed)
             .collect();
@@ -483,8 +486,11 @@ impl Simulation {
                     let broke =
                         self.firms[fi].cash < -fp.exit_cash_floor_months_of_fixed_cost * fixed;
                     // Anchors are tied to the zone by sunk investment; others may relocate.
-                    let relocates =
-                        !self.firms[fi].anchor && self.rng.random_bool(relocation.clamp(0.0, 1.0));
+                    let relocates = !self.firms[fi].anchor
+                        && self
+                            .streams
+                            .open(Draw::Relocation, self.firms[fi].key, self.month)
+                            .chance(relocation);
                     if broke || relocates {
                         let _ = self.close_firm(fi);
                         released[fi] = true;
@@ -639,8 +645,9 @@ impl Simulation {
         for di in 0..self.districts.len() {
             let mut plots = std::mem::take(&mut self.idle_pool[di]);
             let land = &mut self.districts[di].land;
+            let mut draws = self.streams.open(Draw::IdleResale, di as u64, self.month);
             plots.retain(|(_, ha)| {
-                if self.rng.random_bool(p) {
+                if draws.chance(p) {
                     Land::transfer(&mut land.idle, &mut land.serviced_free, *ha);
                     false
                 } else {

@@ -5,6 +5,7 @@
 use super::Simulation;
 use super::agents::{FirmStatus, Origin};
 use super::public::{Asset, Delivery};
+use super::streams::{Draw, Source, newcomer_key};
 use super::world::{Land, Tenure};
 use crate::scenario::DistrictKind;
 
@@ -52,6 +53,9 @@ impl Simulation {
             .land
             .base_floor_area_ratio
             .max(self.s.policy.min_floor_area_ratio);
+        // Farmland serviced this month, per district: its farmers are displaced once, after all
+        // deliveries, so their stream keys do not depend on how the deliveries were split.
+        let mut serviced_ha = vec![0.0; self.districts.len()];
         for delivery in due {
             let di = delivery.district;
             let x = delivery.amount;
@@ -67,7 +71,7 @@ impl Simulation {
                         x / servicing_cost,
                     );
                     if d.kind == DistrictKind::Cluster {
-                        self.displace_farmers(di, ha);
+                        serviced_ha[di] += ha;
                     }
                 }
                 Asset::Environment => d.env_capacity += x,
@@ -101,20 +105,24 @@ impl Simulation {
                 }
             }
         }
+        for (di, ha) in serviced_ha.into_iter().enumerate() {
+            if ha > 0.0 {
+                self.displace_farmers(di, ha);
+            }
+        }
     }
 
     /// Farmland taken into the zone leaves farmers landless: they join the labour market and are
     /// owed resettlement housing (R2.2, R4.4).
-    fn displace_farmers(&mut self, _district: usize, ha: f64) {
+    fn displace_farmers(&mut self, district: usize, ha: f64) {
         let expected = ha * self.s.households.landless_farmers_per_ha;
-        let n = expected.floor() as u32
-            + u32::from(rand::RngExt::random_bool(
-                &mut self.rng,
-                expected.fract().clamp(0.0, 1.0),
-            ));
-        for _ in 0..n {
-            let skill = self.draw_skill(Origin::LandlessFarmer);
-            let w = self.new_worker(Origin::LandlessFarmer, skill);
+        let mut draw = self
+            .streams
+            .open(Draw::Displacement, district as u64, self.month);
+        let n = expected.floor() as u32 + u32::from(draw.chance(expected.fract()));
+        for rank in 0..n {
+            let key = newcomer_key(Source::LandlessFarmer, self.month, district as u32, rank);
+            let w = self.new_worker(Origin::LandlessFarmer, None, key);
             self.workers.push(w);
             let i = self.workers.len() - 1;
             self.choose_residence(i, true);

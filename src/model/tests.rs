@@ -81,9 +81,10 @@ fn red_line_keeps_polluting_prospects_out_of_a_polluted_zone() {
         .expect("sector");
     let threshold = sim.s.environment.red_line_pollution_threshold;
     assert!(sim.economy.sectors[pharma].pollution_per_million > threshold);
-    for _ in 0..500 {
+    let draws = |i: u64| super::streams::Streams::new(9).open(super::streams::Draw::Prospect, i, 0);
+    for i in 0..500 {
         assert_ne!(
-            sim.choose_location(pharma, 20.0),
+            sim.choose_location(pharma, 20.0, &mut draws(i)),
             Some(z),
             "a polluting prospect located above the red line"
         );
@@ -98,14 +99,14 @@ fn red_line_keeps_polluting_prospects_out_of_a_polluted_zone() {
         })
         .expect("clean sector");
     let chosen = (0..500)
-        .filter(|_| sim.choose_location(clean, 20.0) == Some(z))
+        .filter(|&i| sim.choose_location(clean, 20.0, &mut draws(i)) == Some(z))
         .count();
     assert!(chosen > 0, "clean prospects are not blocked");
     // Without the red line, polluters do locate there.
     let mut open = Simulation::new(&scenario(&[]), 9);
     open.districts[z].pollution = 10.0 * open.s.environment.red_line_stock;
     let located = (0..500)
-        .filter(|_| open.choose_location(pharma, 20.0) == Some(z))
+        .filter(|&i| open.choose_location(pharma, 20.0, &mut draws(i)) == Some(z))
         .count();
     assert!(located > 0);
 }
