@@ -14,14 +14,16 @@ impl Simulation {
             self.gov.bond_quota_left = policy.special_bond_quota_cny_per_year;
             self.gov.insurance_left = policy.insurance_capital_cny_per_year;
         }
-        // Revenue accrued last month.
+        // Revenue accrued last month; land receipts pass through the land fund.
         let accrued = std::mem::take(&mut self.gov.accrued);
-        let revenue =
-            accrued.taxes + accrued.land_sales + accrued.fees + g.transfers_cny_per_year / 12.0;
+        self.gov.land_fund += accrued.land_sales;
+        let land_revenue = self.gov.land_fund / g.land_revenue_spread_months.max(1.0);
+        self.gov.land_fund -= land_revenue;
+        let revenue = accrued.taxes + land_revenue + accrued.fees + g.transfers_cny_per_year / 12.0;
         self.gov.receive(revenue);
-        self.gov.flows.land_revenue = accrued.land_sales;
+        self.gov.flows.land_revenue = land_revenue;
         self.gov.revenue_history.push_back(revenue);
-        if self.gov.revenue_history.len() > 12 {
+        while self.gov.revenue_history.len() > g.debt_rule_revenue_months.max(12) as usize {
             self.gov.revenue_history.pop_front();
         }
         // Mandatory spending.
@@ -76,7 +78,9 @@ impl Simulation {
         self.gov
             .repay(repay_platform + repay_bonds + repay_insurance);
         let room = |gov: &super::public::Government| {
-            g.debt_limit_revenue_multiple * gov.annual_revenue() - gov.debt()
+            g.debt_limit_revenue_multiple
+                * gov.average_annual_revenue(g.debt_rule_revenue_months as usize)
+                - gov.debt()
         };
         if self.gov.cash < 0.0 {
             let short = -self.gov.cash;

@@ -4,9 +4,9 @@
 
 use super::Simulation;
 use super::agents::FirmStatus;
+use super::streams::{Draw, Source, Stream, newcomer_key};
 use super::world::Land;
 use crate::scenario::{DistrictKind, Premises};
-use super::streams::{Draw, Source, Stream, newcomer_key};
 
 impl Simulation {
     pub(crate) fn firm_entry(&mut self) {
@@ -44,7 +44,11 @@ impl Simulation {
             match firm.status {
                 FirmStatus::Approval => {
                     let key = firm.key;
-                    if self.streams.open(Draw::Abandon, key, self.month).chance(abandon) {
+                    if self
+                        .streams
+                        .open(Draw::Abandon, key, self.month)
+                        .chance(abandon)
+                    {
                         self.abandon_project(fi);
                     } else if self.firms[fi].status_months as f64 >= approval {
                         let firm = &mut self.firms[fi];
@@ -200,7 +204,7 @@ impl Simulation {
         best
     }
 
-    fn found_firm(&mut self, si: usize, di: usize, scale: f64, key: u64) {
+    pub(crate) fn found_firm(&mut self, si: usize, di: usize, scale: f64, key: u64) {
         let sector = self.economy.sectors[si].clone();
         let is_cluster = self.is_cluster(di);
         let status = if is_cluster && sector.premises == Premises::IndustrialLand {

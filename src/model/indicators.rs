@@ -750,9 +750,17 @@ impl Simulation {
                     (2, "occupancy.resettlement"),
                     (3, "occupancy.dormitory"),
                 ] {
+                    let background = if stock == 0 {
+                        f64::from(dd.background_market_units)
+                    } else {
+                        0.0
+                    };
                     push(
                         id,
-                        ratio(dd.occupied[stock] as f64, dd.housing[stock].floor()),
+                        ratio(
+                            dd.occupied[stock] as f64 + background,
+                            dd.housing[stock].floor(),
+                        ),
                     );
                 }
                 push(

@@ -55,7 +55,9 @@ impl Simulation {
             let k = self.workers[i].skill as usize;
             let fi = e as usize;
             let p = self.firms[fi].layoff_prob[k];
-            let mut draws = self.streams.open(Draw::Separation, self.workers[i].key, self.month);
+            let mut draws = self
+                .streams
+                .open(Draw::Separation, self.workers[i].key, self.month);
             let laid_off = draws.chance(p);
             let quits = draws.chance(l.quit_rate_per_month) && !laid_off;
             if laid_off || quits {
@@ -115,7 +117,9 @@ impl Simulation {
             if lists[k].is_empty() {
                 continue;
             }
-            let mut draws = self.streams.open(Draw::Search, self.workers[i].key, self.month);
+            let mut draws = self
+                .streams
+                .open(Draw::Search, self.workers[i].key, self.month);
             let _on_the_job = draws.unit();
             let n = samples_f.floor() as usize + usize::from(draws.chance(samples_f.fract()));
             let residence = self.workers[i].residence;

@@ -4,8 +4,8 @@
 
 use super::Simulation;
 use super::agents::FirmStatus;
-use crate::scenario::MarketScope;
 use super::streams::Draw;
+use crate::scenario::MarketScope;
 use rand_distr::{Distribution, Normal};
 
 impl Simulation {
@@ -35,7 +35,8 @@ impl Simulation {
             // One shock per sector (all markets of a sector share it), in sector order.
             let nd = self.districts.len();
             for s in 0..self.economy.sectors.len() {
-                let e = noise.sample(&mut self.streams.open(Draw::DemandShock, s as u64, self.month));
+                let e =
+                    noise.sample(&mut self.streams.open(Draw::DemandShock, s as u64, self.month));
                 for d in 0..=nd {
                     let i = s * (nd + 1) + d;
                     self.markets.shock[i] = rho * self.markets.shock[i] + e;

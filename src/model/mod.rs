@@ -23,8 +23,8 @@ use crate::scenario::{Premises, Scenario, ScenarioFile};
 use agents::{Firm, FirmStatus, NO_FIRM, Origin, Worker};
 use indicators::MonthRecord;
 use public::{Delivery, Government, GuaranteeFund};
-use rand_distr::{Distribution, Poisson};
 use rand::Rng as _;
+use rand_distr::{Distribution, Poisson};
 use streams::{Draw, Source, Stream, Streams, newcomer_key};
 use world::{District, Economy, Tenure, Travel};
 
@@ -136,6 +136,7 @@ pub struct MonthCounters {
     pub credit_gap: f64,
 }
 
+#[derive(Clone)]
 pub struct Simulation {
     pub(crate) s: ScenarioFile,
     pub(crate) districts: Vec<District>,
@@ -491,9 +492,120 @@ impl Simulation {
             let gap = self.markets.supply[m] - self.markets.demand[m];
             self.markets.external_base[m] = gap.max(0.0);
         }
+        // 6. A start without transients: market housing held by the background population, the
+        //    projects already under way, and a fiscal history of ordinary months.
+        self.settle_background_housing();
+        self.seed_project_pipeline();
+        let probe = self.probe_ordinary_month();
+        self.seed_fiscal_history(&probe);
+        self.seed_environment(&probe);
         self.fund.capital = 0.0;
         self.peak_firms = self.firms.len();
         self.peak_workers = self.workers.len();
+    }
+
+    /// Market units beyond what modelled households occupy at the target occupancy are held by
+    /// the district's background households: 2015 rents start in equilibrium.
+    fn settle_background_housing(&mut self) {
+        let target = self.s.housing.target_occupancy;
+        for d in &mut self.districts {
+            let units = d.housing[Tenure::Market as usize];
+            let wanted = (units * target).floor() - f64::from(d.occupied[Tenure::Market as usize]);
+            d.background_market_units = wanted.max(0.0) as u32;
+        }
+    }
+
+    /// Projects in approval or construction at the start: the entry process of the months before
+    /// 2016 at 2015 conditions, each project as far along as its founding month implies (the
+    /// city's zones had 182 projects of ≥ 100 million CNY under way in 2014, MODEL.md §7).
+    fn seed_project_pipeline(&mut self) {
+        let approval = self.s.policy.approval_months.ceil().max(0.0) as u32;
+        let construction = self.s.entry.construction_months;
+        let lead = approval + construction;
+        let promotion = (1.0
+            + self.s.policy.promotion_cny_per_year / self.s.entry.promotion_reference_cny_per_year)
+            .powf(self.s.entry.promotion_elasticity);
+        let spread = self.s.government.land_revenue_spread_months.max(1.0);
+        for lag in (1..=lead).rev() {
+            for si in 0..self.economy.sectors.len() {
+                let lambda = self.economy.sectors[si].prospects_per_year / 12.0 * promotion;
+                let entity = (u64::from(lag) << 8) | si as u64;
+                let n = self.poisson(Draw::InitialProject, entity, lambda);
+                for rank in 0..n {
+                    let key = newcomer_key(Source::InitialProject, lag, si as u32, rank);
+                    let mut draws = self.streams.open(Draw::Prospect, key, 0);
+                    let scale =
+                        self.draw_scale(self.s.firms.entrant_size_min_workers, draws.unit());
+                    let Some(di) = self.choose_location(si, scale, &mut draws) else {
+                        continue;
+                    };
+                    let paid_before = self.gov.accrued.land_sales;
+                    let fi = self.firms.len();
+                    self.found_firm(si, di, scale, key);
+                    // Land paid `lag` months ago: what the land fund has not yet paid out.
+                    let paid = self.gov.accrued.land_sales - paid_before;
+                    self.gov.accrued.land_sales = paid_before;
+                    self.gov.land_fund += paid * (1.0 - 1.0 / spread).powi(lag as i32);
+                    let firm = &mut self.firms[fi];
+                    match firm.status {
+                        FirmStatus::Approval if lag >= approval => {
+                            firm.status = FirmStatus::Construction;
+                            firm.status_months = lag - approval;
+                        }
+                        FirmStatus::Approval | FirmStatus::Construction => firm.status_months = lag,
+                        _ => {}
+                    }
+                    if firm.status == FirmStatus::Construction && firm.status_months >= construction
+                    {
+                        firm.status_months = construction.saturating_sub(1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The 2015 state's production and accounts for one month, on a copy: what an ordinary
+    /// month before the start looked like (random draws are keyed, so the copy takes none from
+    /// the run).
+    fn probe_ordinary_month(&self) -> Simulation {
+        let mut probe = self.clone();
+        probe.gov.accrued = public::Accrued::default();
+        probe.production_and_investment();
+        probe
+    }
+
+    /// Treatment capacity as the scenario's share of each district's 2015 emissions, and the
+    /// pollution stock at the steady state of the untreated rest (no switch-on years later).
+    fn seed_environment(&mut self, probe: &Simulation) {
+        let mut emissions = vec![0.0; self.districts.len()];
+        for f in &probe.firms {
+            if f.status == FirmStatus::Operating {
+                emissions[f.district] +=
+                    f.output / 1e6 * self.economy.sectors[f.sector].pollution_per_million;
+            }
+        }
+        let decay = self.s.environment.decay_per_month.max(1e-9);
+        for (d, e) in self.districts.iter_mut().zip(emissions) {
+            let share = self.s.districts[&d.id].environment_treatment_share;
+            d.env_capacity = share * e;
+            d.pollution = (e - d.env_capacity) / decay;
+        }
+    }
+
+    /// Revenue of the months before the start as an ordinary month of the 2015 state would bring
+    /// (taxes and fees of the 2015 firms, transfers, the land fund's payout), so the debt rule
+    /// and the first month's budget see a history, not an empty account.
+    fn seed_fiscal_history(&mut self, probe: &Simulation) {
+        let accrued = &probe.gov.accrued;
+        let g = &self.s.government;
+        let land = self.gov.land_fund / g.land_revenue_spread_months.max(1.0);
+        let monthly = accrued.taxes + accrued.fees + land + g.transfers_cny_per_year / 12.0;
+        let months = g.debt_rule_revenue_months.max(12) as usize;
+        self.gov.revenue_history = std::iter::repeat_n(monthly, months).collect();
+        // The first month collects what the 2015 state accrued in December.
+        self.gov.accrued.taxes += accrued.taxes;
+        self.gov.accrued.fees += accrued.fees;
+        self.gov.accrued.subsidies += accrued.subsidies;
     }
 
     /// Firm scale from a Pareto law truncated to the scenario's maximum (heavy-tailed sizes), by

@@ -4,9 +4,9 @@
 
 use super::Simulation;
 use super::agents::{NO_FIRM, Origin};
+use super::streams::{Draw, Source, newcomer_key};
 use super::world::Tenure;
 use crate::scenario::{DistrictKind, PublicRentalEligibility};
-use super::streams::{Draw, Source, newcomer_key};
 
 impl Simulation {
     pub(crate) fn households(&mut self) {
@@ -169,7 +169,11 @@ impl Simulation {
             {
                 continue;
             }
-            if self.streams.open(Draw::Settlement, w.key, self.month).chance(rate) {
+            if self
+                .streams
+                .open(Draw::Settlement, w.key, self.month)
+                .chance(rate)
+            {
                 let w = &mut self.workers[i];
                 w.settled = true;
                 if w.tenure == Tenure::Market {
@@ -204,7 +208,11 @@ impl Simulation {
             if w.settled && w.origin.is_migrant_like() {
                 p *= coverage_cut;
             }
-            if !self.streams.open(Draw::Departure, w.key, self.month).chance(p) {
+            if !self
+                .streams
+                .open(Draw::Departure, w.key, self.month)
+                .chance(p)
+            {
                 continue;
             }
             let w = self.workers.swap_remove(i);
@@ -247,8 +255,16 @@ impl Simulation {
         let shares = h.skill_share_migrant;
         let migrant_sources = [Source::MigrantLow, Source::MigrantMid, Source::MigrantHigh];
         let migrants: [u32; 3] = [
-            self.poisson(Draw::ArrivalCount, migrant_sources[0] as u64, base * shares[0]),
-            self.poisson(Draw::ArrivalCount, migrant_sources[1] as u64, base * shares[1]),
+            self.poisson(
+                Draw::ArrivalCount,
+                migrant_sources[0] as u64,
+                base * shares[0],
+            ),
+            self.poisson(
+                Draw::ArrivalCount,
+                migrant_sources[1] as u64,
+                base * shares[1],
+            ),
             self.poisson(
                 Draw::ArrivalCount,
                 migrant_sources[2] as u64,
@@ -263,20 +279,26 @@ impl Simulation {
         // Each newcomer's key is fixed by its source and rank this month (streams.rs).
         let month = self.month;
         let mut newcomers: Vec<(Origin, Option<u8>, u64)> = Vec::new();
-        newcomers.extend(
-            (0..rural)
-                .map(|r| (Origin::LocalRural, None, newcomer_key(Source::RuralArrival, month, 0, r))),
-        );
+        newcomers.extend((0..rural).map(|r| {
+            (
+                Origin::LocalRural,
+                None,
+                newcomer_key(Source::RuralArrival, month, 0, r),
+            )
+        }));
         for (k, n) in migrants.iter().enumerate() {
             newcomers.extend((0..*n).map(|r| {
                 let key = newcomer_key(migrant_sources[k], month, 0, r);
                 (Origin::Migrant, Some(k as u8), key)
             }));
         }
-        newcomers.extend(
-            (0..city)
-                .map(|r| (Origin::LocalUrban, None, newcomer_key(Source::CityArrival, month, 0, r))),
-        );
+        newcomers.extend((0..city).map(|r| {
+            (
+                Origin::LocalUrban,
+                None,
+                newcomer_key(Source::CityArrival, month, 0, r),
+            )
+        }));
         for (origin, skill, key) in newcomers {
             if origin == Origin::Migrant {
                 if self.pools.migrant_pool < 1.0 {

@@ -4,9 +4,9 @@
 
 use super::Simulation;
 use super::agents::{FirmStatus, NO_FIRM};
+use super::streams::Draw;
 use super::world::Land;
 use crate::scenario::{Premises, SectorGroup};
-use super::streams::Draw;
 use rand_distr::{Distribution, Normal};
 
 impl Simulation {
@@ -279,7 +279,9 @@ impl Simulation {
                     * (1.0 + fp.platform_innovation_gain * innovation_q))
                     .exp();
             // Draws in a fixed order: innovation success, its step, the productivity shock.
-            let mut draws = self.streams.open(Draw::Innovation, self.firms[fi].key, self.month);
+            let mut draws = self
+                .streams
+                .open(Draw::Innovation, self.firms[fi].key, self.month);
             let innovates = draws.chance(chance);
             let step_draw = step.map(|d| d.sample(&mut draws));
             if innovates && let Some(step_draw) = step_draw {

@@ -42,8 +42,11 @@ pub struct Government {
     pub ppp: Vec<PppContract>,
     pub accrued: Accrued,
     pub flows: Flows,
+    /// Monthly revenue of the last months (as many as the debt rule averages over).
     pub revenue_history: VecDeque<f64>,
     pub expenditure_history: VecDeque<f64>,
+    /// Land-sale receipts not yet paid into the budget (a land fund, not cash).
+    pub land_fund: f64,
     pub bond_quota_left: f64,
     pub insurance_left: f64,
 }
@@ -60,6 +63,7 @@ impl Government {
             flows: Flows::default(),
             revenue_history: VecDeque::new(),
             expenditure_history: VecDeque::new(),
+            land_fund: 0.0,
             bond_quota_left: 0.0,
             insurance_left: 0.0,
         }
@@ -79,7 +83,19 @@ impl Government {
 
     /// Revenue over the last 12 months (annualised while fewer months are known).
     pub fn annual_revenue(&self) -> f64 {
-        trailing_year(&self.revenue_history)
+        self.average_annual_revenue(12)
+    }
+
+    /// Average yearly revenue over the last `months` months (annualised while fewer are known):
+    /// what the debt rule reads.
+    pub fn average_annual_revenue(&self, months: usize) -> f64 {
+        let n = self.revenue_history.len();
+        let last = self.revenue_history.range(n.saturating_sub(months)..);
+        let count = last.len();
+        if count == 0 {
+            return 0.0;
+        }
+        last.sum::<f64>() * 12.0 / count as f64
     }
 
     /// Expenditure over the last 12 months (annualised while fewer months are known).

@@ -176,14 +176,16 @@ impl Simulation {
                 continue;
             }
             let units = d.housing[Tenure::Market as usize];
-            let occupancy = if units > 0.0 {
-                d.occupied[Tenure::Market as usize] as f64 / units
-            } else {
-                1.0
-            };
-            d.market_rent *= 1.0 + h.rent_adjustment * (occupancy - h.target_occupancy);
-            let value = d.market_rent * h.developer_capitalisation_months;
+            let occupants =
+                d.occupied[Tenure::Market as usize] as f64 + f64::from(d.background_market_units);
+            let occupancy = if units > 0.0 { occupants / units } else { 1.0 };
             let cost = h.construction_cost_cny_per_unit + residential_price / h.units_per_ha;
+            // Landlords do not let below the user cost of a unit (a floor on the rent).
+            let rent_floor = cost * h.rent_floor_yield_per_year / 12.0;
+            d.market_rent = (d.market_rent
+                * (1.0 + h.rent_adjustment * (occupancy - h.target_occupancy)))
+                .max(rent_floor);
+            let value = d.market_rent * h.developer_capitalisation_months;
             let hurdle = cost * (1.0 + h.developer_margin);
             if value > hurdle && occupancy > h.target_occupancy {
                 let pressure = (value / hurdle - 1.0).min(1.0);

@@ -24,6 +24,8 @@ pub enum Draw {
     /// A household's traits when it is created (skill, children).
     Birth,
     ProspectCount,
+    /// Projects under way at the start, by (lag, sector).
+    InitialProject,
     /// A prospect's size and location choice.
     Prospect,
     Abandon,
@@ -104,7 +106,9 @@ impl Stream {
     #[inline]
     pub fn at(&self, j: u64) -> f64 {
         let mut copy = Stream {
-            state: self.state.wrapping_add(j.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            state: self
+                .state
+                .wrapping_add(j.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         };
         copy.unit()
     }
@@ -149,6 +153,8 @@ pub enum Source {
     InitialFirm = 1,
     InitialWorker,
     Prospect,
+    /// A project under way at the start (approval or construction in 2015).
+    InitialProject,
     RuralArrival,
     MigrantLow,
     MigrantMid,
@@ -161,7 +167,10 @@ pub enum Source {
 /// the k-th rural arrival of May 2020 has the same key in every scenario, whatever happened to
 /// other newcomers.
 pub fn newcomer_key(source: Source, month: u32, group: u32, rank: u32) -> u64 {
-    ((source as u64) << 56) ^ (u64::from(month) << 36) ^ (u64::from(group & 0xFF) << 28) ^ u64::from(rank)
+    ((source as u64) << 56)
+        ^ (u64::from(month) << 36)
+        ^ (u64::from(group & 0xFF) << 28)
+        ^ u64::from(rank)
 }
 
 #[cfg(test)]
@@ -171,8 +180,14 @@ mod tests {
     #[test]
     fn streams_with_different_keys_differ_and_the_same_key_repeats() {
         let s = Streams::new(7);
-        let a: Vec<u64> = (0..4).map(|_| 0).scan(s.open(Draw::Search, 1, 3), |r, _: u64| Some(r.next_u64())).collect();
-        let b: Vec<u64> = (0..4).map(|_| 0).scan(s.open(Draw::Search, 1, 3), |r, _: u64| Some(r.next_u64())).collect();
+        let a: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(s.open(Draw::Search, 1, 3), |r, _: u64| Some(r.next_u64()))
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(s.open(Draw::Search, 1, 3), |r, _: u64| Some(r.next_u64()))
+            .collect();
         assert_eq!(a, b);
         let mut c = s.open(Draw::Search, 2, 3);
         let mut d = s.open(Draw::Search, 1, 4);
@@ -207,6 +222,9 @@ mod tests {
         for _ in 0..70_000 {
             counts[r.index(7)] += 1;
         }
-        assert!(counts.iter().all(|&c| (9_400..10_600).contains(&c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (9_400..10_600).contains(&c)),
+            "{counts:?}"
+        );
     }
 }

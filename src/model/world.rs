@@ -80,6 +80,9 @@ pub struct District {
     /// Households occupying each stock, recounted every month.
     pub occupied: [u32; Tenure::STOCKS],
     pub market_rent: f64,
+    /// Market units held by households outside the model (the city's background population),
+    /// fixed at the start so that 2015 occupancy is at its target.
+    pub background_market_units: u32,
     pub background_residents: f64,
     pub pollution: f64,
     /// Emissions and treatment of the last month (pollution units).
@@ -105,7 +108,7 @@ impl District {
             roads: d.roads_cny,
             roads_initial: d.roads_cny,
             utilities: d.utilities_cny,
-            env_capacity: d.environment_capacity_per_month,
+            env_capacity: 0.0,
             logistics: d.logistics_cny,
             digital: d.digital_cny,
             innovation: d.innovation_cny,
@@ -125,8 +128,9 @@ impl District {
             ],
             occupied: [0; Tenure::STOCKS],
             market_rent: d.market_rent_cny_month,
+            background_market_units: 0,
             background_residents: d.background_residents,
-            pollution: d.initial_pollution,
+            pollution: 0.0,
             emissions: 0.0,
             treated: 0.0,
         }
@@ -135,7 +139,12 @@ impl District {
     /// Free units of a stock (whole units only).
     pub fn free_units(&self, stock: usize) -> u32 {
         let built = self.housing[stock].floor().max(0.0) as u64;
-        built.saturating_sub(self.occupied[stock] as u64) as u32
+        let background = if stock == Tenure::Market as usize {
+            u64::from(self.background_market_units)
+        } else {
+            0
+        };
+        built.saturating_sub(self.occupied[stock] as u64 + background) as u32
     }
 }
 

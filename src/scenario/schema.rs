@@ -85,7 +85,9 @@ pub struct DistrictSpec {
     pub industrial_land_price_cny_per_ha: f64,
     pub roads_cny: f64,
     pub utilities_cny: f64,
-    pub environment_capacity_per_month: f64,
+    /// Share of the district's 2015 emissions its treatment capacity handles; the capacity in
+    /// pollution units a month is derived from the 2015 firms at the start.
+    pub environment_treatment_share: f64,
     pub logistics_cny: f64,
     pub digital_cny: f64,
     pub innovation_cny: f64,
@@ -103,7 +105,6 @@ pub struct DistrictSpec {
     /// Residents outside the modelled labour market (children, retirees, other jobs): they spend
     /// locally and use schools and hospitals.
     pub background_residents: f64,
-    pub initial_pollution: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -320,6 +321,8 @@ pub struct HousingSpec {
     pub resettlement_rent_cny_month: f64,
     pub depreciation_per_year: f64,
     pub ownership_cost_share: f64,
+    /// Market rents do not fall below this yield on the cost of a new unit (building + land).
+    pub rent_floor_yield_per_year: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -374,6 +377,10 @@ pub struct GovernmentSpec {
     pub service_cost_cny_per_resident_month: f64,
     pub training_cost_cny_per_seat_month: f64,
     pub cash_buffer_months: f64,
+    /// The debt rule compares debt with the average yearly revenue over this many months.
+    pub debt_rule_revenue_months: u32,
+    /// Land-sale receipts go to a land fund that pays them into the budget over this many months.
+    pub land_revenue_spread_months: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

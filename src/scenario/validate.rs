@@ -130,6 +130,10 @@ fn check_districts(c: &mut Checker, s: &ScenarioFile) {
     for (id, d) in &s.districts {
         let k = |f: &str| format!("districts.{id}.{f}");
         c.positive(k("land_total_ha"), d.land_total_ha);
+        c.share(
+            k("environment_treatment_share"),
+            d.environment_treatment_share,
+        );
         for (f, v) in [
             ("land_serviced_free_ha", d.land_serviced_free_ha),
             ("land_occupied_ha", d.land_occupied_ha),
@@ -140,10 +144,6 @@ fn check_districts(c: &mut Checker, s: &ScenarioFile) {
             ),
             ("roads_cny", d.roads_cny),
             ("utilities_cny", d.utilities_cny),
-            (
-                "environment_capacity_per_month",
-                d.environment_capacity_per_month,
-            ),
             ("logistics_cny", d.logistics_cny),
             ("digital_cny", d.digital_cny),
             ("innovation_cny", d.innovation_cny),
@@ -159,7 +159,6 @@ fn check_districts(c: &mut Checker, s: &ScenarioFile) {
             ("rural_home_units", d.rural_home_units),
             ("market_rent_cny_month", d.market_rent_cny_month),
             ("background_residents", d.background_residents),
-            ("initial_pollution", d.initial_pollution),
         ] {
             c.non_negative(k(f), v);
         }
@@ -516,6 +515,12 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
         hs.construction_cost_cny_per_unit,
     );
     c.share("housing.depreciation_per_year", hs.depreciation_per_year);
+    c.range(
+        "housing.rent_floor_yield_per_year",
+        hs.rent_floor_yield_per_year,
+        0.0,
+        0.2,
+    );
 
     c.positive(
         "land.servicing_cost_cny_per_ha",
@@ -552,6 +557,18 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
 
     let g = &s.government;
     c.share("government.vat_rate", g.vat_rate);
+    c.range(
+        "government.debt_rule_revenue_months",
+        f64::from(g.debt_rule_revenue_months),
+        1.0,
+        120.0,
+    );
+    c.range(
+        "government.land_revenue_spread_months",
+        g.land_revenue_spread_months,
+        1.0,
+        600.0,
+    );
     c.share("government.vat_local_share", g.vat_local_share);
     c.share("government.income_tax_rate", g.income_tax_rate);
     c.share(

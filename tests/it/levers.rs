@@ -470,7 +470,7 @@ fn polluted() -> Scenario {
     with(
         &baseline(),
         &[
-            ("districts.zone.environment_capacity_per_month", 0.0),
+            ("districts.zone.environment_treatment_share", 0.0),
             ("environment.red_line_stock", 1000.0),
         ],
     )
