@@ -74,6 +74,13 @@ pub struct Firm {
     pub value_added: f64,
     pub profit: f64,
     pub rd_spend: f64,
+    /// Output at which the firm's value added per unit equals its market's (its demand base; set
+    /// at the optimum when it starts, so prices start at the market's).
+    pub demand_base: f64,
+    /// Effective R&D stock (CNY) and its reference at start-up: productivity moves with
+    /// (stock / reference)^elasticity.
+    pub rd_stock: f64,
+    pub rd_reference: f64,
 }
 
 impl Firm {

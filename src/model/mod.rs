@@ -671,6 +671,9 @@ impl Simulation {
             value_added: 0.0,
             profit: 0.0,
             rd_spend: 0.0,
+            demand_base: 0.0,
+            rd_stock: 0.0,
+            rd_reference: 0.0,
         }
     }
 

@@ -76,15 +76,16 @@ impl Simulation {
         let p_net =
             (1.0 - sector.input_share * (1.0 - self.s.firms.local_input_cost_saving * c)).max(0.05);
         let beta = sector.beta;
+        let rho = self.marginal_revenue_share();
         let inv: f64 = (0..3).map(|k| beta[k] / self.wage_index[k]).sum();
-        // Σ_k (β_k·p·Y/w_k − 1) = z: the three skills' +1 offsets add up to 3.
-        let y = (z + 3.0) / (p_net * inv);
+        // Σ_k (ρ·β_k·p·Y/w_k − 1) = z: the three skills' +1 offsets add up to 3.
+        let y = (z + 3.0) / (rho * p_net * inv);
         let rate = self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year;
         let u = (rate + self.s.firms.capital_depreciation_per_year) / 12.0;
-        let k = sector.alpha * p_net * y / u;
+        let k = rho * sector.alpha * p_net * y / u;
         let mut denom = m * k.powf(sector.alpha);
         for j in 0..3 {
-            denom *= (beta[j] * p_net * y / self.wage_index[j]).powf(beta[j]);
+            denom *= (rho * beta[j] * p_net * y / self.wage_index[j]).powf(beta[j]);
         }
         let theta = sector.alpha + sector.labour_elasticity();
         y / denom / z.powf(1.0 - theta)
@@ -99,14 +100,57 @@ impl Simulation {
         let inv: f64 = (0..3)
             .map(|k| sector.beta[k] / self.firm_wage(firm, k))
             .sum();
-        let y = (firm.scale + 3.0) / (p_net * inv);
-        firm.capital = sector.alpha * p_net * y / self.user_cost(firm);
+        let rho = self.marginal_revenue_share();
+        let y = (firm.scale + 3.0) / (rho * p_net * inv);
+        firm.capital = rho * sector.alpha * p_net * y / self.user_cost(firm);
         firm.output = y;
+        firm.demand_base = y;
         firm.cash = y * self.s.firms.initial_cash_months_of_revenue;
+        // R&D stock at the steady state of the firm's start-up spending (its reference).
+        let quality = self.infrastructure_quality(self.districts[firm.district].innovation, firm.district);
+        let monthly = sector.rd_share * p * y * self.rd_effectiveness(firm, quality);
+        let stock = monthly / (self.s.firms.rd_depreciation_per_year / 12.0);
+        firm.rd_stock = stock;
+        firm.rd_reference = stock;
     }
 
-    /// Short-run labour demand by skill at the firm's capital, wages and net price:
-    /// Y* = [T·M·K^α·Π(βₖp/wₖ)^βₖ]^(1/(1−Σβ)), Lₖ = βₖ·p·Y*/wₖ − 1.
+    /// ρ = 1 − 1/σ: marginal revenue per unit of value added under monopolistic competition.
+    pub(crate) fn marginal_revenue_share(&self) -> f64 {
+        1.0 - 1.0 / self.s.firms.demand_elasticity
+    }
+
+    /// How much effective R&D a yuan buys: more with high-skill workers and a better innovation
+    /// platform (R1.3, R2.5).
+    fn rd_effectiveness(&self, firm: &super::agents::Firm, platform_quality: f64) -> f64 {
+        let fp = &self.s.firms;
+        let high_share = firm.employees[2] as f64 / firm.workers().max(1) as f64;
+        (1.0 + fp.high_skill_innovation_gain * high_share)
+            * (1.0 + fp.platform_innovation_gain * platform_quality)
+    }
+
+    /// Productivity from the firm's R&D stock relative to its start-up reference.
+    pub(crate) fn rd_productivity(&self, firm: &super::agents::Firm) -> f64 {
+        if firm.rd_reference > 0.0 && firm.rd_stock > 0.0 {
+            (firm.rd_stock / firm.rd_reference).powf(self.s.firms.rd_stock_elasticity)
+        } else {
+            1.0
+        }
+    }
+
+    /// Value added per unit of a firm's output: its market's net price moved along the firm's
+    /// own demand curve, p_net·(y / demand base)^(−1/σ).
+    pub(crate) fn firm_net_price(&self, firm: &super::agents::Firm, y: f64) -> f64 {
+        let p = self.markets.price[self.market_of(firm.sector, firm.district)];
+        let p_net = self.net_price(firm.sector, firm.district, p);
+        if p_net <= 0.0 || firm.demand_base <= 0.0 || y <= 0.0 {
+            return p_net;
+        }
+        p_net * (y / firm.demand_base).powf(-1.0 / self.s.firms.demand_elasticity)
+    }
+
+    /// Short-run labour demand by skill at the firm's capital and wages, along its demand curve
+    /// (value added p_net·b^(1/σ)·y^ρ with ρ = 1 − 1/σ):
+    /// Y* = [T·M·K^α·Π(ρβₖp_net·b^(1/σ)/wₖ)^βₖ]^(1/(1−ρΣβ)), Lₖ = ρβₖ·p_net·b^(1/σ)·Y*^ρ/wₖ − 1.
     pub(crate) fn labour_targets(&self, fi: usize) -> [f64; 3] {
         let firm = &self.firms[fi];
         let si = firm.sector;
@@ -118,7 +162,14 @@ impl Simulation {
         let beta = self.effective_betas(si, firm.automation);
         let b: f64 = beta.iter().sum();
         let m = self.productivity_multiplier(si, firm.district);
+        let rho = self.marginal_revenue_share();
+        let demand = firm
+            .demand_base
+            .max(1.0)
+            .powf(1.0 / self.s.firms.demand_elasticity);
+        let value = rho * p_net * demand;
         let mut base = firm.tfp
+            * self.rd_productivity(firm)
             * m
             * firm
                 .capital
@@ -126,10 +177,11 @@ impl Simulation {
                 .powf(self.effective_alpha(si, firm.automation));
         let wages: [f64; 3] = std::array::from_fn(|k| self.firm_wage(firm, k));
         for k in 0..3 {
-            base *= (beta[k] * p_net / wages[k]).powf(beta[k]);
+            base *= (beta[k] * value / wages[k]).powf(beta[k]);
         }
-        let y = base.powf(1.0 / (1.0 - b));
-        std::array::from_fn(|k| (beta[k] * p_net * y / wages[k] - 1.0).max(0.0))
+        let y = base.powf(1.0 / (1.0 - rho * b));
+        let y_rho = y.powf(rho);
+        std::array::from_fn(|k| (beta[k] * value * y_rho / wages[k] - 1.0).max(0.0))
     }
 
     /// Output with the workers the firm has: Y = T·M·K^α·Π(Lₖ+1)^βₖ (the +1 lets a firm without a
@@ -143,6 +195,7 @@ impl Simulation {
         let beta = self.effective_betas(si, firm.automation);
         let m = self.productivity_multiplier(si, firm.district);
         let mut y = firm.tfp
+            * self.rd_productivity(firm)
             * m
             * firm
                 .capital
@@ -161,11 +214,8 @@ impl Simulation {
         let policy = self.s.policy.clone();
         let fp = self.s.firms.clone();
         let shock = Normal::new(0.0, fp.productivity_shock_sd.max(1e-12)).ok();
-        let step = Normal::new(
-            fp.innovation_step_mean_log,
-            fp.innovation_step_sd_log.max(1e-12),
-        )
-        .ok();
+        let rho = self.marginal_revenue_share();
+        let rd_keep = 1.0 - fp.rd_depreciation_per_year / 12.0;
         let incubator_quality = {
             let young = self
                 .firms
@@ -192,6 +242,9 @@ impl Simulation {
             let price = self.markets.price[self.market_of(si, di)];
             let chain = self.prev.chain[di][si];
             let y = self.firm_output(fi);
+            // The firm's own price: its market's, moved along its demand curve.
+            let price = price - self.net_price(si, di, price)
+                + self.firm_net_price(&self.firms[fi], y);
             self.firms[fi].output_capital = self.firms[fi].capital;
             self.firms[fi].output_employees = self.firms[fi].employees;
             self.firms[fi].output_cluster_employment = self.prev.employment[di][si];
@@ -199,6 +252,7 @@ impl Simulation {
             let wages: [f64; 3] = std::array::from_fn(|k| self.firm_wage(&self.firms[fi], k));
             let uc = self.user_cost(&self.firms[fi]);
             let innovation_q = self.infrastructure_quality(self.districts[di].innovation, di);
+            let rd_effectiveness = self.rd_effectiveness(&self.firms[fi], innovation_q);
             let rent_rate = match sector.premises {
                 Premises::IndustrialLand => self.s.land.standard_factory_rent_cny_per_m2_month,
                 Premises::CommercialFloor => self.s.land.commercial_rent_cny_per_m2_month,
@@ -251,6 +305,7 @@ impl Simulation {
             firm.value_added = value_added;
             firm.profit = profit;
             firm.rd_spend = rd;
+            firm.rd_stock = firm.rd_stock * rd_keep + rd * rd_effectiveness;
             // Principal repaid over the loan term; guaranteed loans shrink the fund's exposure.
             let term = self.s.finance.loan_term_months;
             let repay = firm.debt / term;
@@ -269,7 +324,8 @@ impl Simulation {
             } else {
                 firm.loss_months = 0;
             }
-            // Innovation: R&D buys a monthly chance of a lognormal productivity step.
+            // Patents: R&D buys a monthly chance of one (its productivity effect runs through the
+            // R&D stock above).
             let high_share = firm.employees[2] as f64 / firm.workers().max(1) as f64;
             let intensity = if revenue > 0.0 { rd / revenue } else { 0.0 };
             let chance = 1.0
@@ -278,15 +334,12 @@ impl Simulation {
                     * (1.0 + fp.high_skill_innovation_gain * high_share)
                     * (1.0 + fp.platform_innovation_gain * innovation_q))
                     .exp();
-            // Draws in a fixed order: innovation success, its step, the productivity shock.
+            // Draws in a fixed order: the patent, then the productivity shock.
             let mut draws = self
                 .streams
                 .open(Draw::Innovation, self.firms[fi].key, self.month);
-            let innovates = draws.chance(chance);
-            let step_draw = step.map(|d| d.sample(&mut draws));
-            if innovates && let Some(step_draw) = step_draw {
+            if draws.chance(chance) {
                 let firm = &mut self.firms[fi];
-                firm.tfp *= step_draw.abs().exp();
                 firm.patents += 1;
                 firm.high_tech = firm.patents >= fp.high_tech_patent_threshold;
             }
@@ -294,16 +347,17 @@ impl Simulation {
                 let sd = fp.productivity_shock_sd;
                 self.firms[fi].tfp *= (shock.sample(&mut draws) - sd * sd / 2.0).exp();
             }
-            // Capital: invest toward K* = α·p_net·Y/u, financed by cash, bank credit, guarantees.
+            // Capital: invest toward K* = ρ·α·p_net·Y/u, financed by cash, bank credit, guarantees.
             let p_net =
                 (price - sector.input_share * (1.0 - fp.local_input_cost_saving * chain)).max(0.0);
-            let k_star = self.effective_alpha(si, self.firms[fi].automation) * p_net * y / uc;
+            let k_star =
+                rho * self.effective_alpha(si, self.firms[fi].automation) * p_net * y / uc;
             let gap = k_star - self.firms[fi].capital;
             if gap > 0.0 {
                 let want = gap * fp.investment_adjustment_per_month;
                 self.finance_investment(fi, want);
             }
-            if (self.month + self.firms[fi].id).is_multiple_of(12) {
+            if (u64::from(self.month) + self.firms[fi].key).is_multiple_of(12) {
                 self.consider_upgrade(fi, wages[0]);
             }
             // Labour demand for step 6.
@@ -460,9 +514,11 @@ impl Simulation {
             // The equity raised finances the firm's investment gap at once; the rest is cash.
             let equity = self.s.policy.ipo_equity_cny;
             let firm = &self.firms[fi];
-            let price = self.markets.price[self.market_of(firm.sector, firm.district)];
-            let p_net = self.net_price(firm.sector, firm.district, price).max(0.0);
-            let k_star = self.effective_alpha(firm.sector, firm.automation) * p_net * firm.output
+            let p_net = self.firm_net_price(firm, firm.output).max(0.0);
+            let k_star = self.marginal_revenue_share()
+                * self.effective_alpha(firm.sector, firm.automation)
+                * p_net
+                * firm.output
                 / self.user_cost(firm);
             let invest = equity.min((k_star - firm.capital).max(0.0));
             let firm = &mut self.firms[fi];

@@ -198,8 +198,13 @@ pub struct FirmSpec {
     pub exit_cash_floor_months_of_fixed_cost: f64,
     pub relocation_hazard_per_year: f64,
     pub innovation_rate_per_rd_share: f64,
-    pub innovation_step_mean_log: f64,
-    pub innovation_step_sd_log: f64,
+    /// Elasticity of substitution between firms' varieties (σ): each firm's value added per unit
+    /// falls with its output as (y / demand base)^(−1/σ).
+    pub demand_elasticity: f64,
+    /// Elasticity of productivity to the firm's R&D stock (Hall, Mairesse & Mohnen 2010: 0.05–0.1).
+    pub rd_stock_elasticity: f64,
+    /// Depreciation of the R&D stock (perpetual inventory).
+    pub rd_depreciation_per_year: f64,
     pub high_skill_innovation_gain: f64,
     pub platform_innovation_gain: f64,
     pub high_tech_patent_threshold: u32,

@@ -504,6 +504,24 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
     c.range("households.max_children", h.max_children as f64, 0.0, 10.0);
 
     let hs = &s.housing;
+    c.range(
+        "firms.demand_elasticity",
+        s.firms.demand_elasticity,
+        1.5,
+        1000.0,
+    );
+    c.range(
+        "firms.rd_stock_elasticity",
+        s.firms.rd_stock_elasticity,
+        0.0,
+        0.3,
+    );
+    c.range(
+        "firms.rd_depreciation_per_year",
+        s.firms.rd_depreciation_per_year,
+        0.01,
+        1.0,
+    );
     c.share("housing.target_occupancy", hs.target_occupancy);
     c.share(
         "housing.developer_start_share_per_month",

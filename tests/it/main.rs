@@ -3,6 +3,7 @@
 mod common;
 mod determinism;
 mod levers;
+mod pairing;
 mod provenance;
 mod scenario_files;
 mod validation;
