@@ -5,6 +5,7 @@
 
 pub mod levers;
 pub mod schema;
+mod timed;
 mod validate;
 
 pub use schema::*;
@@ -109,7 +110,7 @@ impl Scenario {
         build(merged, &files)
     }
 
-    /// Value of a dotted numeric key in the merged scenario.
+    /// Value of a dotted numeric key in the merged scenario (`None` for a timed policy key).
     pub fn number_at(&self, key: &str) -> Option<f64> {
         number_in(&self.merged, key)
     }
@@ -231,40 +232,100 @@ fn load_chain(
             }]));
         }
     }
-    // Merge from the root down: each child overrides its parent.
+    // Merge from the root down: each child overrides its parent; a timed policy value continues
+    // the parent's timeline from its month.
     let mut merged = toml::Table::new();
-    for table in tables.into_iter().rev() {
-        merge(&mut merged, table);
+    let mut issues = Vec::new();
+    for (mut table, file) in tables.into_iter().zip(&files).rev() {
+        match timed::extract(&mut table) {
+            Ok(leaves) => {
+                merge(&mut merged, table);
+                timed::apply(&mut merged, leaves);
+            }
+            Err(problems) => issues.extend(problems.into_iter().map(|(path, message)| {
+                let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+                ScenarioIssue {
+                    file: file.display.clone(),
+                    line: find_line(&file.text, &refs),
+                    key: path.join("."),
+                    message,
+                }
+            })),
+        }
+    }
+    if !issues.is_empty() {
+        return Err(ScenarioError::Invalid(issues));
     }
     merged.remove("extends");
     build(merged, &files)
 }
 
-fn build(merged: toml::Table, files: &[SourceFile]) -> Result<Scenario, ScenarioError> {
-    let value = toml::Value::Table(merged.clone());
-    let spec: ScenarioFile = serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut path: Vec<String> = e
-            .path()
+/// A deserialisation error as an issue; `prefix` is the key path of the deserialised table.
+fn serde_issue(
+    files: &[SourceFile],
+    e: serde_path_to_error::Error<toml::de::Error>,
+    prefix: &[&str],
+    note: &str,
+) -> ScenarioIssue {
+    let mut path: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
+    path.extend(
+        e.path()
             .iter()
             .map(|seg| seg.to_string())
-            .filter(|s| s != "?")
-            .collect();
-        let inner = e.into_inner().to_string();
-        // toml appends "in `path`" to its messages; the path is reported separately.
-        let message = inner
-            .split("\nin `")
-            .next()
-            .unwrap_or(&inner)
-            .trim()
-            .to_string();
-        if let Some(field) = unknown_field(&message)
-            && path.last().map(String::as_str) != Some(field)
-        {
-            path.push(field.to_string());
-        }
-        ScenarioError::Invalid(vec![locate(files, &path, message)])
-    })?;
+            .filter(|s| s != "?"),
+    );
+    let inner = e.into_inner().to_string();
+    // toml appends "in `path`" to its messages; the path is reported separately.
+    let message = inner
+        .split("\nin `")
+        .next()
+        .unwrap_or(&inner)
+        .trim()
+        .to_string();
+    if let Some(field) = unknown_field(&message)
+        && path.last().map(String::as_str) != Some(field)
+    {
+        path.push(field.to_string());
+    }
+    locate(files, &path, format!("{note}{message}"))
+}
+
+fn build(mut merged: toml::Table, files: &[SourceFile]) -> Result<Scenario, ScenarioError> {
+    let start = timed::start_of(&merged);
+    if let Some(start) = start {
+        timed::normalise(&mut merged, start);
+    }
+    let value = toml::Value::Table(timed::resolve(&merged, start, 0));
+    let mut spec: ScenarioFile = serde_path_to_error::deserialize(value)
+        .map_err(|e| ScenarioError::Invalid(vec![serde_issue(files, e, &[], "")]))?;
     let mut problems = validate::validate(&spec);
+    // Each later policy is checked like the start policy; problems it shares with it are not repeated.
+    if let Some(start) = start {
+        let mut schedule = Vec::new();
+        for month in timed::change_months(&merged, start) {
+            let note = format!("from {} (month {month}): ", timed::month_name(start, month));
+            let table = timed::resolve(&merged, Some(start), month);
+            let policy = table
+                .get("policy")
+                .cloned()
+                .unwrap_or(toml::Value::Table(toml::Table::new()));
+            let policy: PolicySpec = serde_path_to_error::deserialize(policy).map_err(|e| {
+                ScenarioError::Invalid(vec![serde_issue(files, e, &["policy"], &note)])
+            })?;
+            let mut at = spec.clone();
+            at.policy = policy;
+            for (key, message) in validate::validate(&at) {
+                if !problems.iter().any(|(k, m)| *k == key && *m == message) {
+                    problems.push((key, format!("{note}{message}")));
+                }
+            }
+            schedule.push(PolicyChange {
+                month,
+                policy: at.policy,
+            });
+        }
+        spec.policy_schedule = schedule;
+    }
     // A sweep would silently vary nothing for a key that does not exist.
     for key in spec.uncertainty.keys() {
         if number_in(&merged, key).is_none() {
@@ -376,6 +437,9 @@ fn set_dotted(table: &mut toml::Table, key: &str, value: f64) -> Result<(), Stri
         }
         Some(toml::Value::Boolean(_)) => {
             t.insert(last.into(), toml::Value::Boolean(value != 0.0));
+        }
+        Some(toml::Value::Table(_)) if key.starts_with("policy.") => {
+            return Err("is timed ({ value, from }); overrides apply to untimed keys only".into());
         }
         Some(_) => return Err("not a number".into()),
         None => return Err("no such key in the scenario".into()),

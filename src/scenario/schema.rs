@@ -37,6 +37,31 @@ pub struct ScenarioFile {
     /// Uncertain parameters for sweeps: dotted key → distribution.
     #[serde(default)]
     pub uncertainty: BTreeMap<String, UncertainSpec>,
+    /// Later policies of a scenario with timed policy values (`key = { value = V, from = "YYYY-MM" }`),
+    /// sorted by month, one per month at which some value changes; empty when nothing is timed.
+    /// [`ScenarioFile::policy`] is the policy in force at month 0. Filled by the loader, not read
+    /// from the file.
+    #[serde(skip)]
+    pub policy_schedule: Vec<PolicyChange>,
+}
+
+/// A complete policy that takes effect at a month.
+#[derive(Debug, Clone)]
+pub struct PolicyChange {
+    /// 0-based month index relative to `[time] start` (month 0 is the first simulated month).
+    pub month: u32,
+    pub policy: PolicySpec,
+}
+
+impl ScenarioFile {
+    /// The policy in force at a 0-based month (month 0 is `[time] start`).
+    pub fn policy_at(&self, month: u32) -> &PolicySpec {
+        self.policy_schedule
+            .iter()
+            .rev()
+            .find(|change| change.month <= month)
+            .map_or(&self.policy, |change| &change.policy)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
