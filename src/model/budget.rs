@@ -52,11 +52,9 @@ impl Simulation {
         let interest = self.gov.debt_platform * g.debt_interest_per_year / 12.0
             + self.gov.debt_bonds * g.bond_interest_per_year / 12.0
             + self.gov.debt_insurance * policy.insurance_capital_rate_per_year / 12.0;
-        let guarantee_capital = if self.month == 0 {
-            policy.guarantee_fund_capital_cny
-        } else {
-            0.0
-        };
+        let guarantee_capital =
+            (policy.guarantee_fund_capital_cny - self.guarantee_capital_paid).max(0.0);
+        self.guarantee_capital_paid += guarantee_capital;
         self.fund.capital += guarantee_capital;
         let mandatory = administration
             + maintenance

@@ -159,6 +159,9 @@ pub struct Simulation {
     pub(crate) prev: Previous,
     pub(crate) counters: MonthCounters,
     pub(crate) incubator_capital: f64,
+    /// Capital the budget has paid into the guarantee fund so far (a larger fund set from a
+    /// later month is topped up then).
+    pub(crate) guarantee_capital_paid: f64,
     /// The cluster zone with the most 2015 employment: where the unemployed look for work first.
     pub(crate) main_cluster: usize,
     pub(crate) amenity_cache: Vec<f64>,
@@ -221,6 +224,7 @@ impl Simulation {
             },
             counters: MonthCounters::default(),
             incubator_capital: 0.0,
+            guarantee_capital_paid: 0.0,
             main_cluster: 0,
             amenity_cache: vec![0.0; nd],
             seats_cache: vec![0.0; nd],
@@ -336,6 +340,7 @@ impl Simulation {
     /// Advances one month through the fixed schedule and returns its indicators.
     pub fn step(&mut self) -> MonthRecord {
         self.counters = MonthCounters::default();
+        self.apply_policy_changes();
         self.gov.begin_month();
         self.exogenous_drivers(); // 1
         self.government_budget(); // 2
@@ -356,6 +361,16 @@ impl Simulation {
         self.peak_workers = self.peak_workers.max(self.workers.len());
         self.month += 1;
         record
+    }
+
+    /// A policy given with a start month takes effect at the start of that month (levers phased
+    /// in by the scenario's `{ value, from }` entries).
+    fn apply_policy_changes(&mut self) {
+        let month = self.month;
+        if let Some(change) = self.s.policy_schedule.iter().find(|c| c.month == month) {
+            self.s.policy = change.policy.clone();
+            self.fund.leverage = self.s.policy.guarantee_leverage;
+        }
     }
 
     /// Firm-level user cost of capital per month (interest + depreciation).

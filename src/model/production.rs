@@ -107,7 +107,8 @@ impl Simulation {
         firm.demand_base = y;
         firm.cash = y * self.s.firms.initial_cash_months_of_revenue;
         // R&D stock at the steady state of the firm's start-up spending (its reference).
-        let quality = self.infrastructure_quality(self.districts[firm.district].innovation, firm.district);
+        let quality =
+            self.infrastructure_quality(self.districts[firm.district].innovation, firm.district);
         let monthly = sector.rd_share * p * y * self.rd_effectiveness(firm, quality);
         let stock = monthly / (self.s.firms.rd_depreciation_per_year / 12.0);
         firm.rd_stock = stock;
@@ -243,8 +244,8 @@ impl Simulation {
             let chain = self.prev.chain[di][si];
             let y = self.firm_output(fi);
             // The firm's own price: its market's, moved along its demand curve.
-            let price = price - self.net_price(si, di, price)
-                + self.firm_net_price(&self.firms[fi], y);
+            let price =
+                price - self.net_price(si, di, price) + self.firm_net_price(&self.firms[fi], y);
             self.firms[fi].output_capital = self.firms[fi].capital;
             self.firms[fi].output_employees = self.firms[fi].employees;
             self.firms[fi].output_cluster_employment = self.prev.employment[di][si];
@@ -350,8 +351,7 @@ impl Simulation {
             // Capital: invest toward K* = ρ·α·p_net·Y/u, financed by cash, bank credit, guarantees.
             let p_net =
                 (price - sector.input_share * (1.0 - fp.local_input_cost_saving * chain)).max(0.0);
-            let k_star =
-                rho * self.effective_alpha(si, self.firms[fi].automation) * p_net * y / uc;
+            let k_star = rho * self.effective_alpha(si, self.firms[fi].automation) * p_net * y / uc;
             let gap = k_star - self.firms[fi].capital;
             if gap > 0.0 {
                 let want = gap * fp.investment_adjustment_per_month;

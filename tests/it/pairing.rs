@@ -65,15 +65,20 @@ fn a_lever_from_2025_leaves_every_earlier_month_identical() {
     let a = rows(&run_single(&baseline, seed, None, |_| {}));
     let b = rows(&run_single(&later, seed, None, |_| {}));
     assert_eq!(a.len(), b.len());
-    let (before_a, after_a): (Vec<&String>, Vec<&String>) =
-        a.iter().partition(|row| row.split(',').nth(3) < Some("2025-01"));
-    let (before_b, after_b): (Vec<&String>, Vec<&String>) =
-        b.iter().partition(|row| row.split(',').nth(3) < Some("2025-01"));
+    let (before_a, after_a): (Vec<&String>, Vec<&String>) = a
+        .iter()
+        .partition(|row| row.split(',').nth(3) < Some("2025-01"));
+    let (before_b, after_b): (Vec<&String>, Vec<&String>) = b
+        .iter()
+        .partition(|row| row.split(',').nth(3) < Some("2025-01"));
     assert!(!before_a.is_empty());
     for (x, y) in before_a.iter().zip(&before_b) {
         assert_eq!(x, y, "a month before the lever differs");
     }
-    assert!(after_a != after_b, "the lever had no effect from 2025-01 on");
+    assert!(
+        after_a != after_b,
+        "the lever had no effect from 2025-01 on"
+    );
 }
 
 /// Standard deviation of a sample (n − 1).
@@ -108,12 +113,12 @@ fn paired_differences_are_at_most_half_as_noisy_as_levels() {
     let baseline = chancheng::scenario::load_builtin().expect("baseline");
     let housing = load_file(&scenarios_dir().join("public-housing.toml")).expect("scenario");
     let approval = load_file(&scenarios_dir().join("approval-reform.toml")).expect("scenario");
-    for (scenario, indicator) in [
-        (&housing, "pendulum_index"),
-        (&approval, "firms"),
-    ] {
+    for (scenario, indicator) in [(&housing, "pendulum_index"), (&approval, "firms")] {
         let ratio = pairing_ratio(scenario, &baseline, indicator);
-        eprintln!("{}: sd(paired diff) / sd(levels) of {indicator} in 2035 = {ratio:.3}", scenario.name());
+        eprintln!(
+            "{}: sd(paired diff) / sd(levels) of {indicator} in 2035 = {ratio:.3}",
+            scenario.name()
+        );
         assert!(
             ratio <= 0.5,
             "{}: paired differences of {indicator} are {ratio:.2} × as spread as levels",
