@@ -49,9 +49,10 @@ impl Simulation {
             / 12.0;
         self.incubator_capital += policy.incubator_cny_per_year / 12.0;
         let ppp_due = self.gov.ppp_payments_due();
-        let interest = self.gov.debt_platform * g.debt_interest_per_year / 12.0
-            + self.gov.debt_bonds * g.bond_interest_per_year / 12.0
-            + self.gov.debt_insurance * policy.insurance_capital_rate_per_year / 12.0;
+        let interest = self.gov.debt_platform * self.real_rate(g.debt_interest_per_year) / 12.0
+            + self.gov.debt_bonds * self.real_rate(g.bond_interest_per_year) / 12.0
+            + self.gov.debt_insurance * self.real_rate(policy.insurance_capital_rate_per_year)
+                / 12.0;
         let guarantee_capital =
             (policy.guarantee_fund_capital_cny - self.guarantee_capital_paid).max(0.0);
         self.guarantee_capital_paid += guarantee_capital;
@@ -182,7 +183,7 @@ impl Simulation {
             self.gov.ppp.push(PppContract {
                 monthly_payment: annuity_monthly(
                     ppp_cost,
-                    policy.ppp_private_cost_of_capital,
+                    self.real_rate(policy.ppp_private_cost_of_capital),
                     policy.ppp_contract_years,
                 ),
                 months_left: (policy.ppp_contract_years * 12.0).round() as u32,

@@ -373,10 +373,22 @@ impl Simulation {
         }
     }
 
+    /// A nominal interest rate as the real rate that 2015-price stocks pay: every CNY amount of
+    /// the model is in 2015 prices (ODD §7.12), so debt is eroded by inflation.
+    pub(crate) fn real_rate(&self, nominal: f64) -> f64 {
+        (1.0 + nominal) / (1.0 + self.s.macro_.inflation_per_year) - 1.0
+    }
+
+    /// The real rate on a firm's bank loans (benchmark + SME spread).
+    pub(crate) fn loan_rate(&self) -> f64 {
+        self.real_rate(
+            self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year,
+        )
+    }
+
     /// Firm-level user cost of capital per month (interest + depreciation).
     pub(crate) fn user_cost(&self, firm: &Firm) -> f64 {
-        let mut rate =
-            self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year;
+        let mut rate = self.loan_rate();
         if firm.anchor {
             rate -= self.s.policy.interest_subsidy_per_year;
         }

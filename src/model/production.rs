@@ -80,7 +80,7 @@ impl Simulation {
         let inv: f64 = (0..3).map(|k| beta[k] / self.wage_index[k]).sum();
         // Σ_k (ρ·β_k·p·Y/w_k − 1) = z: the three skills' +1 offsets add up to 3.
         let y = (z + 3.0) / (rho * p_net * inv);
-        let rate = self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year;
+        let rate = self.loan_rate();
         let u = (rate + self.s.firms.capital_depreciation_per_year) / 12.0;
         let k = rho * sector.alpha * p_net * y / u;
         let mut denom = m * k.powf(sector.alpha);
@@ -230,8 +230,7 @@ impl Simulation {
             self.incubator_capital
                 / (self.incubator_capital + fp.incubator_cny_per_firm * young.max(1.0))
         };
-        let loan_rate =
-            self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year;
+        let loan_rate = self.loan_rate();
         let mut taxes = 0.0;
         let mut fees = 0.0;
         for fi in 0..self.firms.len() {
@@ -360,8 +359,18 @@ impl Simulation {
             if (u64::from(self.month) + self.firms[fi].key).is_multiple_of(12) {
                 self.consider_upgrade(fi, wages[0]);
             }
-            // Labour demand for step 6.
-            let targets = self.labour_targets(fi);
+            // Labour demand for step 6, within the premises the firm has or can get.
+            let mut targets = self.labour_targets(fi);
+            let wanted: f64 = targets.iter().sum();
+            if wanted > self.premises_capacity(fi) {
+                self.expand_premises(fi, wanted - self.premises_capacity(fi));
+                let capacity = self.premises_capacity(fi);
+                if wanted > capacity {
+                    for t in &mut targets {
+                        *t *= capacity / wanted;
+                    }
+                }
+            }
             let firm = &mut self.firms[fi];
             for k in 0..3 {
                 let have = firm.employees[k] as f64;
@@ -386,9 +395,74 @@ impl Simulation {
         self.ipo_listings();
     }
 
-    /// Investment financed by cash above a month of fixed cost, then bank loans against collateral,
-    /// then loans backed by the guarantee fund; what cannot be financed is not invested.
-    pub(crate) fn finance_investment(&mut self, fi: usize, want: f64) -> f64 {
+    /// Workers a firm's land and rented floor can hold (land built at the current floor-area
+    /// ratio, which the minimum-FAR rule raises).
+    pub(crate) fn premises_capacity(&self, fi: usize) -> f64 {
+        let firm = &self.firms[fi];
+        let far = self
+            .s
+            .land
+            .base_floor_area_ratio
+            .max(self.s.policy.min_floor_area_ratio);
+        let floor = firm.land_ha * 10_000.0 * far + firm.floor_rented;
+        floor / self.economy.sectors[firm.sector].floor_per_worker
+    }
+
+    /// A firm that outgrows its premises buys serviced land next to them (at the district's land
+    /// price, paid from cash or bank credit) or rents standard-factory or commercial floor; if
+    /// none is to be had, it cannot grow there.
+    fn expand_premises(&mut self, fi: usize, extra_workers: f64) {
+        let (si, di) = (self.firms[fi].sector, self.firms[fi].district);
+        let sector = &self.economy.sectors[si];
+        let floor_need = extra_workers * sector.floor_per_worker;
+        let buffer = 1.0 + self.s.entry.land_buffer_share;
+        match sector.premises {
+            Premises::IndustrialLand => {
+                let ha = self.land_need_ha(si, extra_workers);
+                let d = &self.districts[di];
+                let cost = ha * d.land_price * (1.0 - self.s.policy.land_price_discount);
+                let fixed = sector.fixed_cost;
+                let free_floor = d.factory_floor - d.factory_floor_used;
+                if d.land.serviced_free >= ha && self.can_pay(fi, cost, fixed) {
+                    let d = &mut self.districts[di];
+                    let bought =
+                        Land::transfer(&mut d.land.serviced_free, &mut d.land.occupied, ha);
+                    self.firms[fi].land_ha += bought;
+                    self.gov.accrued.land_sales += cost;
+                } else if free_floor >= floor_need * buffer {
+                    self.districts[di].factory_floor_used += floor_need * buffer;
+                    self.firms[fi].floor_rented += floor_need * buffer;
+                }
+            }
+            Premises::CommercialFloor => {
+                let d = &mut self.districts[di];
+                let take = (floor_need * buffer).min(d.commercial_floor - d.commercial_floor_used);
+                if take > 0.0 {
+                    d.commercial_floor_used += take;
+                    self.firms[fi].floor_rented += take;
+                }
+            }
+        }
+    }
+
+    /// Pays `cost` from cash above a month of fixed cost, then from bank credit within the
+    /// collateral limit; false (and nothing paid) if both together cannot.
+    fn can_pay(&mut self, fi: usize, cost: f64, fixed: f64) -> bool {
+        let limit = self.credit_limit(fi);
+        let firm = &mut self.firms[fi];
+        let own = (firm.cash - fixed).max(0.0).min(cost);
+        let bank = (limit - firm.debt).max(0.0).min(cost - own);
+        if own + bank < cost {
+            return false;
+        }
+        firm.cash -= own;
+        firm.debt += bank;
+        true
+    }
+
+    /// Bank credit a firm can hold: a share of its capital and land (raised by bank–enterprise
+    /// matching, R3.4).
+    fn credit_limit(&self, fi: usize) -> f64 {
         let fin = &self.s.finance;
         let collateral_ratio = fin.collateral_ratio
             * if self.s.policy.bank_enterprise_matching {
@@ -396,12 +470,20 @@ impl Simulation {
             } else {
                 1.0
             };
-        let land_price = self.districts[self.firms[fi].district].land_price;
+        let firm = &self.firms[fi];
+        let land_price = self.districts[firm.district].land_price;
+        collateral_ratio * (firm.capital + firm.land_ha * land_price)
+    }
+
+    /// Investment financed by cash above a month of fixed cost, then bank loans against collateral,
+    /// then loans backed by the guarantee fund; what cannot be financed is not invested.
+    pub(crate) fn finance_investment(&mut self, fi: usize, want: f64) -> f64 {
+        let fin = &self.s.finance;
+        let limit = self.credit_limit(fi);
         let fixed = self.economy.sectors[self.firms[fi].sector].fixed_cost;
         let firm = &mut self.firms[fi];
         let own = (firm.cash - fixed).max(0.0).min(want);
         let mut rest = want - own;
-        let limit = collateral_ratio * (firm.capital + firm.land_ha * land_price);
         let bank = (limit - firm.debt).max(0.0).min(rest);
         rest -= bank;
         let guaranteed = if rest > 0.0 {

@@ -75,8 +75,13 @@ pub struct TimeSpec {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MacroSpec {
+    /// Real growth of the wage workers can earn outside the region (2015 prices).
     pub outside_wage_growth_per_year: f64,
+    /// Nominal benchmark rate; the model pays it in real terms (see `inflation_per_year`).
     pub interest_rate_per_year: f64,
+    /// Consumer-price inflation that turns nominal interest rates into real ones: every CNY
+    /// amount of the model is in 2015 prices.
+    pub inflation_per_year: f64,
     /// Exogenous technical progress available to every firm (and every entrant).
     pub tfp_growth_per_year: f64,
     pub external_demand_growth_per_year: f64,

@@ -87,6 +87,7 @@ pub fn validate(s: &ScenarioFile) -> Vec<(String, String)> {
         0.0,
         0.3,
     );
+    c.range("macro.inflation_per_year", m.inflation_per_year, -0.1, 0.3);
     c.range(
         "macro.tfp_growth_per_year",
         m.tfp_growth_per_year,
