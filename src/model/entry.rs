@@ -125,6 +125,32 @@ impl Simulation {
         }
     }
 
+    /// Labour cost a prospect expects in each district, relative to elsewhere: the regional wage
+    /// over the outside wage (sums over the three skills), times one plus the average wage
+    /// premium of the district's operating firms (what a tight local market adds).
+    fn district_wage_costs(&self) -> Vec<f64> {
+        let regional: f64 = (0..3).map(|k| self.wage_index[k]).sum::<f64>()
+            / (0..3).map(|k| self.outside_wage[k]).sum::<f64>();
+        let nd = self.districts.len();
+        let (mut premium, mut count) = (vec![0.0; nd], vec![0.0; nd]);
+        for f in &self.firms {
+            if f.status == FirmStatus::Operating {
+                premium[f.district] += f.wage_premium.iter().sum::<f64>() / 3.0;
+                count[f.district] += 1.0;
+            }
+        }
+        (0..nd)
+            .map(|d| {
+                let mean = if count[d] > 0.0 {
+                    premium[d] / count[d]
+                } else {
+                    0.0
+                };
+                (regional * (1.0 + mean)).max(1e-9)
+            })
+            .collect()
+    }
+
     /// Logit choice among feasible districts and the outside option; `None` = the prospect goes
     /// elsewhere. The taste shocks come from the prospect's stream, one per district in a fixed
     /// order whether or not the district is feasible.
@@ -140,6 +166,7 @@ impl Simulation {
         let floor_need = scale * sector.floor_per_worker;
         let land_need = self.land_need_ha(si, scale);
         let max_commute = self.s.labour.max_commute_minutes;
+        let wage_costs = self.district_wage_costs();
         let mut best: Option<usize> = None;
         let mut best_value = e.outside_option_utility + draws.gumbel();
         for di in 0..self.districts.len() {
@@ -166,7 +193,7 @@ impl Simulation {
             }
             let price = self.markets.price[self.market_of(si, di)];
             let p_net = self.net_price(si, di, price);
-            let profit_index = (p_net / (1.0 - sector.input_share)).max(1e-3)
+            let profit_index = (p_net / (1.0 - sector.input_share)).max(e.profit_index_floor)
                 * self.productivity_multiplier(si, di);
             let land_price = if sector.premises == Premises::IndustrialLand
                 && d.land.serviced_free >= land_need
@@ -190,6 +217,7 @@ impl Simulation {
                 .map(|o| self.prev.district_unemployed[o])
                 .sum();
             let value = e.profit_weight * profit_index.ln()
+                - e.wage_weight * wage_costs[di].ln()
                 - e.land_price_weight_per_million_cny * land_price
                 - e.approval_weight_per_month * approval
                 + e.infrastructure_weight * infra

@@ -684,7 +684,8 @@ impl Simulation {
                         (
                             d.land.clone(),
                             d.housing[..4].iter().sum::<f64>(),
-                            d.occupied[..4].iter().map(|x| *x as f64).sum::<f64>(),
+                            d.occupied[..4].iter().map(|x| *x as f64).sum::<f64>()
+                                + f64::from(d.background_market_units),
                             d.school_seats,
                             d.hospital_beds,
                             d.commercial_floor,
@@ -710,7 +711,10 @@ impl Simulation {
                             land,
                             cl.iter().map(|d| d.housing[..4].iter().sum::<f64>()).sum(),
                             cl.iter()
-                                .map(|d| d.occupied[..4].iter().map(|x| *x as f64).sum::<f64>())
+                                .map(|d| {
+                                    d.occupied[..4].iter().map(|x| *x as f64).sum::<f64>()
+                                        + f64::from(d.background_market_units)
+                                })
                                 .sum(),
                             cl.iter().map(|d| d.school_seats).sum(),
                             cl.iter().map(|d| d.hospital_beds).sum(),

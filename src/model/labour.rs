@@ -33,17 +33,19 @@ impl Simulation {
                 (self.prev.vacancies[k] - self.prev.unemployed[k]) / (self.prev.employed[k] + 1.0);
             let w = &mut self.wage_index[k];
             *w += l.outside_wage_pull_per_month * (self.outside_wage[k] - *w);
-            *w *= 1.0 + l.wage_tightness_response * tight.clamp(-0.5, 0.5);
+            let bound = l.wage_tightness_bound;
+            *w *= 1.0 + l.wage_tightness_response * tight.clamp(-bound, bound);
         }
         // Premiums decay; unfilled positions (below) push them up again.
         let step = self.s.firms.wage_premium_step;
+        let decay = self.s.firms.wage_premium_decay_per_month;
         let cap = self.s.firms.wage_premium_max;
         for f in &mut self.firms {
             if f.status != FirmStatus::Operating {
                 continue;
             }
             for k in 0..3 {
-                f.wage_premium[k] = (f.wage_premium[k] - step / 2.0).max(0.0);
+                f.wage_premium[k] = (f.wage_premium[k] - decay).max(0.0);
             }
         }
         // Lay-offs and quits.

@@ -484,7 +484,7 @@ impl Simulation {
             }
         }
         for (i, &(si, di, z)) in planned.iter().enumerate() {
-            let age = draws[i].index(180) as u32;
+            let age = draws[i].index(self.s.firms.initial_age_max_months as usize) as u32;
             let key = newcomer_key(Source::InitialFirm, 0, 0, i as u32);
             let mut firm = self.new_firm(si, di, z, FirmStatus::Operating, key);
             firm.born_month = -(age as i64);
@@ -566,6 +566,12 @@ impl Simulation {
                     let Some(di) = self.choose_location(si, scale, &mut draws) else {
                         continue;
                     };
+                    // Projects abandoned in approval since then are not under way any more.
+                    let survival = (1.0 - self.s.entry.approval_abandon_per_month)
+                        .powi(lag.min(approval) as i32);
+                    if self.is_cluster(di) && !draws.chance(survival) {
+                        continue;
+                    }
                     let paid_before = self.gov.accrued.land_sales;
                     let fi = self.firms.len();
                     self.found_firm(si, di, scale, key);
@@ -629,10 +635,10 @@ impl Simulation {
         let monthly = accrued.taxes + accrued.fees + land + g.transfers_cny_per_year / 12.0;
         let months = g.debt_rule_revenue_months.max(12) as usize;
         self.gov.revenue_history = std::iter::repeat_n(monthly, months).collect();
-        // The first month collects what the 2015 state accrued in December.
+        // The first month collects what the 2015 state accrued in December (revenue only: the
+        // probe's subsidies include month 0's own January events).
         self.gov.accrued.taxes += accrued.taxes;
         self.gov.accrued.fees += accrued.fees;
-        self.gov.accrued.subsidies += accrued.subsidies;
     }
 
     /// Firm scale from a Pareto law truncated to the scenario's maximum (heavy-tailed sizes), by
@@ -753,7 +759,8 @@ impl Simulation {
             let mut w = self.new_worker(origin, Some(k as u8), key);
             w.employer = fi as u32;
             w.wage = self.firm_wage(&self.firms[fi], k);
-            w.months_employed = draw.index(60) as u32;
+            w.months_employed =
+                draw.index(self.s.households.initial_months_employed_max as usize) as u32;
             self.firms[fi].employees[k] += 1;
             self.workers.push(w);
         }

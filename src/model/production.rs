@@ -57,7 +57,8 @@ impl Simulation {
         let alpha = self.effective_alpha(firm.sector, firm.automation);
         let mut v = firm.output.ln() - alpha * firm.output_capital.max(1.0).ln();
         for k in 0..3 {
-            v -= beta[k] * (firm.output_employees[k] as f64 + 1.0).ln();
+            v -= beta[k]
+                * (firm.output_employees[k] as f64 + self.s.firms.labour_offset_workers).ln();
         }
         v
     }
@@ -73,13 +74,14 @@ impl Simulation {
     pub(crate) fn calibrate_tfp(&self, si: usize, m: f64, c: f64) -> f64 {
         let sector = &self.economy.sectors[si];
         let z = self.s.firms.calibration_scale_workers;
-        let p_net =
-            (1.0 - sector.input_share * (1.0 - self.s.firms.local_input_cost_saving * c)).max(0.05);
+        let p_net = (1.0 - sector.input_share * (1.0 - self.s.firms.local_input_cost_saving * c))
+            .max(self.s.firms.net_price_floor);
         let beta = sector.beta;
         let rho = self.marginal_revenue_share();
         let inv: f64 = (0..3).map(|k| beta[k] / self.wage_index[k]).sum();
         // Σ_k (ρ·β_k·p·Y/w_k − 1) = z: the three skills' +1 offsets add up to 3.
-        let y = (z + 3.0) / (rho * p_net * inv);
+        let offsets = 3.0 * self.s.firms.labour_offset_workers;
+        let y = (z + offsets) / (rho * p_net * inv);
         let rate = self.loan_rate();
         let u = (rate + self.s.firms.capital_depreciation_per_year) / 12.0;
         let k = rho * sector.alpha * p_net * y / u;
@@ -96,20 +98,31 @@ impl Simulation {
         let si = firm.sector;
         let sector = &self.economy.sectors[si];
         let p = self.markets.price[self.market_of(si, firm.district)];
-        let p_net = self.net_price(si, firm.district, p).max(0.05);
+        let p_net = self
+            .net_price(si, firm.district, p)
+            .max(self.s.firms.net_price_floor);
         let inv: f64 = (0..3)
             .map(|k| sector.beta[k] / self.firm_wage(firm, k))
             .sum();
         let rho = self.marginal_revenue_share();
-        let y = (firm.scale + 3.0) / (rho * p_net * inv);
+        let offsets = 3.0 * self.s.firms.labour_offset_workers;
+        let y = (firm.scale + offsets) / (rho * p_net * inv);
         firm.capital = rho * sector.alpha * p_net * y / self.user_cost(firm);
         firm.output = y;
         firm.demand_base = y;
         firm.cash = y * self.s.firms.initial_cash_months_of_revenue;
-        // R&D stock at the steady state of the firm's start-up spending (its reference).
+        // R&D stock at the steady state of the firm's start-up spending (its reference), with the
+        // high-skill share its optimum implies (it has no workers yet).
         let quality =
             self.infrastructure_quality(self.districts[firm.district].innovation, firm.district);
-        let monthly = sector.rd_share * p * y * self.rd_effectiveness(firm, quality);
+        let weights: Vec<f64> = (0..3)
+            .map(|k| sector.beta[k] / self.firm_wage(firm, k))
+            .collect();
+        let high_share = weights[2] / weights.iter().sum::<f64>().max(1e-12);
+        let fp = &self.s.firms;
+        let effectiveness = (1.0 + fp.high_skill_innovation_gain * high_share)
+            * (1.0 + fp.platform_innovation_gain * quality);
+        let monthly = sector.rd_share * p * y * effectiveness;
         let stock = monthly / (self.s.firms.rd_depreciation_per_year / 12.0);
         firm.rd_stock = stock;
         firm.rd_reference = stock;
@@ -182,7 +195,8 @@ impl Simulation {
         }
         let y = base.powf(1.0 / (1.0 - rho * b));
         let y_rho = y.powf(rho);
-        std::array::from_fn(|k| (beta[k] * value * y_rho / wages[k] - 1.0).max(0.0))
+        let offset = self.s.firms.labour_offset_workers;
+        std::array::from_fn(|k| (beta[k] * value * y_rho / wages[k] - offset).max(0.0))
     }
 
     /// Output with the workers the firm has: Y = T·M·K^α·Π(Lₖ+1)^βₖ (the +1 lets a firm without a
@@ -203,7 +217,7 @@ impl Simulation {
                 .max(1.0)
                 .powf(self.effective_alpha(si, firm.automation));
         for k in 0..3 {
-            y *= (firm.employees[k] as f64 + 1.0).powf(beta[k]);
+            y *= (firm.employees[k] as f64 + self.s.firms.labour_offset_workers).powf(beta[k]);
         }
         y
     }
@@ -475,6 +489,16 @@ impl Simulation {
         collateral_ratio * (firm.capital + firm.land_ha * land_price)
     }
 
+    /// What a firm could finance now: cash above a month of fixed cost, bank credit within its
+    /// limit, and the guarantee fund's room.
+    fn financing_room(&self, fi: usize) -> f64 {
+        let firm = &self.firms[fi];
+        let fixed = self.economy.sectors[firm.sector].fixed_cost;
+        (firm.cash - fixed).max(0.0)
+            + (self.credit_limit(fi) - firm.debt).max(0.0)
+            + self.fund.room()
+    }
+
     /// Investment financed by cash above a month of fixed cost, then bank loans against collateral,
     /// then loans backed by the guarantee fund; what cannot be financed is not invested.
     pub(crate) fn finance_investment(&mut self, fi: usize, want: f64) -> f64 {
@@ -506,8 +530,9 @@ impl Simulation {
         own + bank + guaranteed
     }
 
-    /// Technical upgrading (CNC, robots): automate when the low-skill wage bill saved over the
-    /// payback horizon beats the cost net of the subsidy.
+    /// Technical upgrading (CNC, robots): automate when the present value of the low-skill wages
+    /// saved over the machines' life beats the cost net of the subsidy. The cost is a per-job
+    /// part that follows robot prices and a fixed part that differs across firms.
     pub(crate) fn consider_upgrade(&mut self, fi: usize, low_wage: f64) {
         let fp = &self.s.firms;
         let firm = &self.firms[fi];
@@ -524,15 +549,27 @@ impl Simulation {
             .min(fp.max_automation - firm.automation);
         // Each step automates that share of the low-skill jobs; cost and saving per job replaced.
         let jobs = low * step;
-        let cost = fp.upgrade_cost_cny_per_low_worker * jobs;
-        let saving = jobs * low_wage * fp.upgrade_payback_months;
+        let years = self.month as f64 / 12.0;
+        let robot_price = (1.0 + fp.robot_price_change_per_year).powf(years);
+        let firm_factor = {
+            let mut draw = self.streams.open(Draw::UpgradeCost, firm.key, 0);
+            let sd = fp.upgrade_fixed_cost_sd_log;
+            Normal::new(-sd * sd / 2.0, sd.max(1e-12))
+                .map(|n| n.sample(&mut draw).exp())
+                .unwrap_or(1.0)
+        };
+        let cost = fp.upgrade_cost_cny_per_low_worker * robot_price * jobs
+            + fp.upgrade_fixed_cost_cny * firm_factor;
+        let rate = self.loan_rate().max(1e-6);
+        let annuity = (1.0 - (1.0 + rate).powf(-fp.upgrade_horizon_years)) / rate;
+        let saving = jobs * low_wage * 12.0 * annuity;
         let subsidy_share = self.s.policy.tech_upgrade_subsidy_share;
         if saving > cost * (1.0 - subsidy_share) {
             let subsidy = cost * subsidy_share;
             let own_cost = cost - subsidy;
             let capital_before = self.firms[fi].capital;
-            let financed = self.finance_investment(fi, own_cost);
-            if financed >= own_cost * 0.999 {
+            if self.financing_room(fi) >= own_cost {
+                self.finance_investment(fi, own_cost);
                 let firm = &self.firms[fi];
                 let capital_after = firm.capital + subsidy;
                 let tfp = self.tfp_after_upgrade(firm, step, capital_before, capital_after, jobs);
@@ -569,9 +606,10 @@ impl Simulation {
             self.effective_betas(si, firm.automation + step)[0],
         );
         let low = firm.employees[0] as f64;
-        let log_before = alpha0 * capital_before.max(1.0).ln() + beta0 * (low + 1.0).ln();
+        let offset = self.s.firms.labour_offset_workers;
+        let log_before = alpha0 * capital_before.max(1.0).ln() + beta0 * (low + offset).ln();
         let log_after =
-            alpha1 * capital_after.max(1.0).ln() + beta1 * (low - jobs).max(0.0).ln_1p();
+            alpha1 * capital_after.max(1.0).ln() + beta1 * ((low - jobs).max(0.0) + offset).ln();
         firm.tfp * (log_before - log_after).exp()
     }
 
@@ -718,8 +756,12 @@ impl Simulation {
         let p_net = self.net_price(si, firm.district, p);
         let targets = self.labour_targets(fi);
         let wage_bill: f64 = (0..3).map(|k| targets[k] * self.firm_wage(firm, k)).sum();
-        let b: f64 = self.effective_betas(si, firm.automation).iter().sum();
-        // At the labour optimum the wage bill is Σβ·p_net·Y, so p_net·Y = wage bill / Σβ.
+        let b: f64 = self
+            .effective_betas(si, firm.automation)
+            .iter()
+            .sum::<f64>()
+            * self.marginal_revenue_share();
+        // At the labour optimum the wage bill is ρ·Σβ·p_net·Y, so p_net·Y = wage bill / (ρ·Σβ).
         let net_revenue = if b > 0.0 { wage_bill / b } else { 0.0 };
         p_net > 0.0
             && net_revenue - wage_bill - firm.capital * self.user_cost(firm) - sector.fixed_cost

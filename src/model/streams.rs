@@ -4,7 +4,7 @@
 //! month). The draws one agent makes in one mechanism in one month therefore do not depend on how
 //! many draws other agents, other mechanisms or earlier months made: two scenarios run on the same
 //! seed face the same luck wherever their states agree, and a difference between them is caused by
-//! the policy (ODD §7.1). A stream is a SplitMix64 sequence started at a hash of its key — cheap
+//! the policy (ODD §7.0). A stream is a SplitMix64 sequence started at a hash of its key — cheap
 //! enough to open one per agent and month, and stable across releases of `rand` (CRAFT.md).
 //!
 //! Entity keys must not shift when other entities appear: firms and households carry a `key`
@@ -31,6 +31,8 @@ pub enum Draw {
     Abandon,
     Stalled,
     Innovation,
+    /// A firm's own fixed cost of technical upgrading (drawn once: month 0).
+    UpgradeCost,
     Relocation,
     IpoCount,
     DemandShock,

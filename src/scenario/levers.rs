@@ -110,7 +110,7 @@ pub const LEVERS: &[Lever] = &[
         0.0,
         0.8,
         "R1.2, R3.4",
-        "Budget reimburses a share of firms' R&D spending, so firms spend more and innovation draws succeed more often."
+        "Budget reimburses a share of firms' R&D spending, so firms spend more: their R&D stock, and with it their productivity, grows (elasticity 0.07), and patents come more often."
     ),
     lever!(
         "tech_upgrade",
@@ -121,7 +121,7 @@ pub const LEVERS: &[Lever] = &[
         0.0,
         0.5,
         "R1.2",
-        "Lowers the net cost of automation (CNC, robots): firms automate low-skill jobs when the wages saved over the payback horizon beat the cost; the machines replace those jobs at equal output and move part of the low-skill elasticity to capital."
+        "Lowers the net cost of automation (CNC, robots): firms automate low-skill jobs when the present value of the wages saved over the machines' life beats the cost (a per-job part that follows robot prices and a fixed part that differs across firms); the machines replace those jobs at equal output and move part of the low-skill elasticity to capital."
     ),
     lever!(
         "incubators",
@@ -143,7 +143,7 @@ pub const LEVERS: &[Lever] = &[
         0.0,
         5e9,
         "R1.2, R3.4",
-        "Innovation-platform capital raises the monthly probability of a productivity step for firms in the district."
+        "Innovation-platform capital makes firms' R&D in the district more effective: their R&D stock, and with it productivity, grows faster, and patents come more often."
     ),
     lever!(
         "digital_platforms",

@@ -246,7 +246,13 @@ pub struct FirmSpec {
     pub local_purchase_share: f64,
     pub upgrade_cost_cny_per_low_worker: f64,
     pub upgrade_automation_step: f64,
-    pub upgrade_payback_months: f64,
+    /// Years over which an upgrade's wage savings are valued (discounted at the real loan rate).
+    pub upgrade_horizon_years: f64,
+    /// Mean fixed cost of an upgrade; firms differ by a lognormal factor of mean 1.
+    pub upgrade_fixed_cost_cny: f64,
+    pub upgrade_fixed_cost_sd_log: f64,
+    /// Real yearly change of the per-job cost of automation (robot prices).
+    pub robot_price_change_per_year: f64,
     pub max_automation: f64,
     pub rd_subsidy_response: f64,
     pub incubator_fixed_cost_cut: f64,
@@ -254,6 +260,15 @@ pub struct FirmSpec {
     pub incubator_cny_per_firm: f64,
     pub entrant_equity_share: f64,
     pub calibration_scale_workers: f64,
+    /// Workers added to each skill's count in production, Y ∝ Π(Lₖ + offset)^βₖ, so that a firm
+    /// without a worker of one skill still produces.
+    pub labour_offset_workers: f64,
+    /// Lower bound on the net price where productivity is backed out (a numerical guard).
+    pub net_price_floor: f64,
+    /// Monthly fall of a firm's wage premium while its positions fill.
+    pub wage_premium_decay_per_month: f64,
+    /// 2015 firms were founded up to this many months before the start (uniform).
+    pub initial_age_max_months: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -272,6 +287,11 @@ pub struct EntrySpec {
     pub promotion_elasticity: f64,
     pub promotion_reference_cny_per_year: f64,
     pub chain_targeting_gain: f64,
+    /// Weight of the log wage cost (regional wage relative to the outside wage, times the
+    /// district's average premium) in the location logit (MODEL.md §4).
+    pub wage_weight: f64,
+    /// Lower bound on the profit index before its logarithm (a numerical guard).
+    pub profit_index_floor: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -287,6 +307,8 @@ pub struct LabourSpec {
     pub on_the_job_search_share: f64,
     pub quit_rate_per_month: f64,
     pub wage_tightness_response: f64,
+    /// Tightness (vacancies − unemployed, per employed) is clamped to ± this before it moves wages.
+    pub wage_tightness_bound: f64,
     /// Share of the gap to the outside wage closed each month.
     pub outside_wage_pull_per_month: f64,
     pub reservation_wage_share_of_market: f64,
@@ -299,6 +321,9 @@ pub struct LabourSpec {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HouseholdSpec {
+    /// 2015 workers have been employed up to this many months (uniform); with
+    /// `settlement_months_employed` it sets how many 2015 migrants have settled.
+    pub initial_months_employed_max: u32,
     pub rural_reserve_workers: f64,
     pub rural_entry_rate_per_month: f64,
     pub rural_reserve_growth_per_year: f64,

@@ -388,7 +388,25 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
     c.share("firms.incubator_fixed_cost_cut", f.incubator_fixed_cost_cut);
     c.share("firms.entrant_equity_share", f.entrant_equity_share);
     c.positive("firms.incubator_cny_per_firm", f.incubator_cny_per_firm);
-    c.positive("firms.upgrade_payback_months", f.upgrade_payback_months);
+    c.range(
+        "firms.upgrade_horizon_years",
+        f.upgrade_horizon_years,
+        1.0,
+        30.0,
+    );
+    c.non_negative("firms.upgrade_fixed_cost_cny", f.upgrade_fixed_cost_cny);
+    c.range(
+        "firms.upgrade_fixed_cost_sd_log",
+        f.upgrade_fixed_cost_sd_log,
+        0.0,
+        3.0,
+    );
+    c.range(
+        "firms.robot_price_change_per_year",
+        f.robot_price_change_per_year,
+        -0.3,
+        0.3,
+    );
     c.positive(
         "firms.infrastructure_half_saturation_cny_per_worker",
         f.infrastructure_half_saturation_cny_per_worker,
@@ -522,6 +540,44 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
         s.firms.rd_depreciation_per_year,
         0.01,
         1.0,
+    );
+    c.range(
+        "firms.labour_offset_workers",
+        s.firms.labour_offset_workers,
+        0.01,
+        10.0,
+    );
+    c.range("firms.net_price_floor", s.firms.net_price_floor, 1e-6, 0.5);
+    c.range(
+        "firms.wage_premium_decay_per_month",
+        s.firms.wage_premium_decay_per_month,
+        0.0,
+        0.5,
+    );
+    c.range(
+        "firms.initial_age_max_months",
+        f64::from(s.firms.initial_age_max_months),
+        1.0,
+        1200.0,
+    );
+    c.range("entry.wage_weight", s.entry.wage_weight, 0.0, 50.0);
+    c.range(
+        "entry.profit_index_floor",
+        s.entry.profit_index_floor,
+        1e-9,
+        0.5,
+    );
+    c.range(
+        "labour.wage_tightness_bound",
+        s.labour.wage_tightness_bound,
+        0.0,
+        10.0,
+    );
+    c.range(
+        "households.initial_months_employed_max",
+        f64::from(s.households.initial_months_employed_max),
+        1.0,
+        600.0,
     );
     c.share("housing.target_occupancy", hs.target_occupancy);
     c.share(

@@ -1,5 +1,5 @@
 //! Paired comparisons pair: a difference between two scenarios on the same seed is caused by the
-//! policy and nothing else (synchronised random streams, ODD §7.1).
+//! policy and nothing else (synchronised random streams, ODD §7.0).
 
 use chancheng::experiment::compare::final_mean;
 use chancheng::experiment::{RunOutput, replication_seed, run_single};
