@@ -194,7 +194,7 @@ impl Simulation {
             let price = self.markets.price[self.market_of(si, di)];
             let p_net = self.net_price(si, di, price);
             let profit_index = (p_net / (1.0 - sector.input_share)).max(e.profit_index_floor)
-                * self.productivity_multiplier(si, di);
+                * self.productivity_multiplier(si, di, 0.0);
             let land_price = if sector.premises == Premises::IndustrialLand
                 && d.land.serviced_free >= land_need
             {

@@ -464,7 +464,7 @@ impl Simulation {
                 let e = self.prev.employment[di][si];
                 if e > 0.0 {
                     weight += e;
-                    m_sum += e * self.productivity_multiplier(si, di);
+                    m_sum += e * self.productivity_multiplier(si, di, 0.0);
                     c_sum += e * self.prev.chain[di][si];
                 }
             }
@@ -487,6 +487,7 @@ impl Simulation {
             let age = draws[i].index(self.s.firms.initial_age_max_months as usize) as u32;
             let key = newcomer_key(Source::InitialFirm, 0, 0, i as u32);
             let mut firm = self.new_firm(si, di, z, FirmStatus::Operating, key);
+            firm.tfp *= self.own_size_correction(si, di, z);
             firm.born_month = -(age as i64);
             self.equip_at_optimum(&mut firm);
             match self.economy.sectors[si].premises {

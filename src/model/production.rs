@@ -10,13 +10,23 @@ use crate::scenario::{Premises, SectorGroup};
 use rand_distr::{Distribution, Normal};
 
 impl Simulation {
-    /// Agglomeration (same-sector employment in the district, last month) times infrastructure:
-    /// M = ((E + 1)/E_ref)^γ · Π(1 + gₖ qₖ).
-    pub(crate) fn productivity_multiplier(&self, si: usize, di: usize) -> f64 {
+    /// Agglomeration (same-sector employment of *other* firms in the district, last month) times
+    /// infrastructure: M = ((E − own + 1)/E_ref)^γ · Π(1 + gₖ qₖ). External economies come from
+    /// the neighbours (as the literature estimates them), not from the firm's own size.
+    pub(crate) fn productivity_multiplier(&self, si: usize, di: usize, own: f64) -> f64 {
+        self.agglomeration_multiplier(si, di, own) * self.infrastructure_multiplier(di)
+    }
+
+    fn agglomeration_multiplier(&self, si: usize, di: usize, own: f64) -> f64 {
         let f = &self.s.firms;
-        let e = self.prev.employment[di][si];
-        ((e + 1.0) / f.agglomeration_reference_workers).powf(f.agglomeration_elasticity)
-            * self.infrastructure_multiplier(di)
+        let others = (self.prev.employment[di][si] - own).max(0.0);
+        ((others + 1.0) / f.agglomeration_reference_workers).powf(f.agglomeration_elasticity)
+    }
+
+    /// Productivity factor that puts a 2015 firm of `own` workers at the optimum its sector's
+    /// calibration assumed, although it does not count itself among its neighbours.
+    pub(crate) fn own_size_correction(&self, si: usize, di: usize, own: f64) -> f64 {
+        self.agglomeration_multiplier(si, di, 0.0) / self.agglomeration_multiplier(si, di, own)
     }
 
     /// Quality of a capital stock for the district's workers: q = K / (K + h·workers) ∈ [0, 1).
@@ -175,7 +185,7 @@ impl Simulation {
         }
         let beta = self.effective_betas(si, firm.automation);
         let b: f64 = beta.iter().sum();
-        let m = self.productivity_multiplier(si, firm.district);
+        let m = self.productivity_multiplier(si, firm.district, f64::from(firm.counted_workers));
         let rho = self.marginal_revenue_share();
         let demand = firm
             .demand_base
@@ -208,7 +218,7 @@ impl Simulation {
         }
         let si = firm.sector;
         let beta = self.effective_betas(si, firm.automation);
-        let m = self.productivity_multiplier(si, firm.district);
+        let m = self.productivity_multiplier(si, firm.district, f64::from(firm.counted_workers));
         let mut y = firm.tfp
             * self.rd_productivity(firm)
             * m

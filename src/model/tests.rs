@@ -25,7 +25,9 @@ fn digital_and_logistics_capital_raise_productivity_and_labour_demand() {
     rich.districts[z].digital += 5e9;
     rich.districts[z].logistics += 5e9;
     for si in 0..base.economy.sectors.len() {
-        assert!(rich.productivity_multiplier(si, z) > base.productivity_multiplier(si, z));
+        assert!(
+            rich.productivity_multiplier(si, z, 0.0) > base.productivity_multiplier(si, z, 0.0)
+        );
     }
     // Same seed, same firms: each zone firm wants more workers in the better-equipped zone.
     let fi = base
