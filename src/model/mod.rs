@@ -547,6 +547,16 @@ impl Simulation {
     /// 2016 at 2015 conditions, each project as far along as its founding month implies (the
     /// city's zones had 182 projects of ≥ 100 million CNY under way in 2014, MODEL.md §7).
     fn seed_project_pipeline(&mut self) {
+        // History happened under the root scenario's policy, whatever the package changes later.
+        let scenario_policy = self.s.policy.clone();
+        if let Some(history) = self.s.history_policy.clone() {
+            self.s.policy = history;
+        }
+        self.seed_projects_under_current_policy();
+        self.s.policy = scenario_policy;
+    }
+
+    fn seed_projects_under_current_policy(&mut self) {
         let approval = self.s.policy.approval_months.ceil().max(0.0) as u32;
         let construction = self.s.entry.construction_months;
         let lead = approval + construction;

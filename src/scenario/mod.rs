@@ -69,6 +69,9 @@ struct SourceFile {
 pub struct Scenario {
     spec: ScenarioFile,
     merged: toml::Table,
+    /// The root of the `extends` chain (its merged table), whose policy is the history before
+    /// the start.
+    root: Option<toml::Table>,
     content_hash: String,
     sources: Vec<String>,
 }
@@ -107,7 +110,7 @@ impl Scenario {
             display: format!("{} (with overrides)", self.sources.join(" < ")),
             text: String::new(),
         }];
-        build(merged, &files)
+        build(merged, &files, self.root.clone())
     }
 
     /// Value of a dotted numeric key in the merged scenario (`None` for a timed policy key).
@@ -235,12 +238,16 @@ fn load_chain(
     // Merge from the root down: each child overrides its parent; a timed policy value continues
     // the parent's timeline from its month.
     let mut merged = toml::Table::new();
+    let mut root = None;
     let mut issues = Vec::new();
     for (mut table, file) in tables.into_iter().zip(&files).rev() {
         match timed::extract(&mut table) {
             Ok(leaves) => {
                 merge(&mut merged, table);
                 timed::apply(&mut merged, leaves);
+                if root.is_none() {
+                    root = Some(merged.clone());
+                }
             }
             Err(problems) => issues.extend(problems.into_iter().map(|(path, message)| {
                 let refs: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -257,7 +264,7 @@ fn load_chain(
         return Err(ScenarioError::Invalid(issues));
     }
     merged.remove("extends");
-    build(merged, &files)
+    build(merged, &files, root)
 }
 
 /// A deserialisation error as an issue; `prefix` is the key path of the deserialised table.
@@ -290,11 +297,21 @@ fn serde_issue(
     locate(files, &path, format!("{note}{message}"))
 }
 
-fn build(mut merged: toml::Table, files: &[SourceFile]) -> Result<Scenario, ScenarioError> {
+fn build(
+    mut merged: toml::Table,
+    files: &[SourceFile],
+    root: Option<toml::Table>,
+) -> Result<Scenario, ScenarioError> {
     let start = timed::start_of(&merged);
     if let Some(start) = start {
         timed::normalise(&mut merged, start);
     }
+    // The policy before the start is the root scenario's (the status quo a package departs
+    // from); a root without a complete policy leaves it to the scenario's own.
+    let history_policy = root.as_ref().and_then(|r| {
+        let policy = timed::resolve(r, start, 0).get("policy").cloned()?;
+        <PolicySpec as serde::Deserialize>::deserialize(policy).ok()
+    });
     let value = toml::Value::Table(timed::resolve(&merged, start, 0));
     let mut spec: ScenarioFile = serde_path_to_error::deserialize(value)
         .map_err(|e| ScenarioError::Invalid(vec![serde_issue(files, e, &[], "")]))?;
@@ -348,9 +365,11 @@ fn build(mut merged: toml::Table, files: &[SourceFile]) -> Result<Scenario, Scen
     }
     let canonical = toml::to_string(&merged).unwrap_or_default();
     let content_hash = format!("{:x}", Sha256::digest(canonical.as_bytes()));
+    spec.history_policy = history_policy;
     Ok(Scenario {
         spec,
         merged,
+        root,
         content_hash,
         sources: files.iter().map(|f| f.display.clone()).collect(),
     })

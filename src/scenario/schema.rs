@@ -43,6 +43,11 @@ pub struct ScenarioFile {
     /// from the file.
     #[serde(skip)]
     pub policy_schedule: Vec<PolicyChange>,
+    /// The policy before the start: the root scenario's of the `extends` chain (for the
+    /// baseline, its own). The projects already under way in 2015 went through it, so every
+    /// scenario starts from the same history. Filled by the loader.
+    #[serde(skip)]
+    pub history_policy: Option<PolicySpec>,
 }
 
 /// A complete policy that takes effect at a month.
