@@ -447,7 +447,13 @@ impl Simulation {
                 let cost = ha * d.land_price * (1.0 - self.s.policy.land_price_discount);
                 let fixed = sector.fixed_cost;
                 let free_floor = d.factory_floor - d.factory_floor_used;
-                if d.land.serviced_free >= ha && self.can_pay(fi, cost, fixed) {
+                // A tenant of standard-factory floor rents more floor while there is some; a
+                // plant on its own land buys the adjoining land first.
+                let tenant = self.firms[fi].land_ha <= 0.0;
+                if tenant && free_floor >= floor_need * buffer {
+                    self.districts[di].factory_floor_used += floor_need * buffer;
+                    self.firms[fi].floor_rented += floor_need * buffer;
+                } else if d.land.serviced_free >= ha && self.can_pay(fi, cost, fixed) {
                     let d = &mut self.districts[di];
                     let bought =
                         Land::transfer(&mut d.land.serviced_free, &mut d.land.occupied, ha);
