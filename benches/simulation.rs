@@ -1,6 +1,8 @@
 //! Speed of the model: one year of the baseline (initialisation excluded), and initialisation.
 //! Run with `cargo bench --bench simulation`; compare ratios, not absolute times, across machines.
 
+#![allow(clippy::disallowed_methods)]
+
 use chancheng::model::Simulation;
 use chancheng::scenario::load_builtin;
 use criterion::{Criterion, criterion_group, criterion_main};

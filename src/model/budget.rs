@@ -3,6 +3,7 @@
 //! run out (MODEL.md §4 "Government").
 
 use super::Simulation;
+use super::detmath::DetMath;
 use super::public::{Asset, Delivery, PppContract, annuity_monthly};
 use super::world::Tenure;
 
@@ -29,7 +30,7 @@ impl Simulation {
         // Mandatory spending.
         let years = self.month as f64 / 12.0;
         let administration = g.administration_cny_per_year / 12.0
-            * (1.0 + g.administration_growth_per_year).powf(years);
+            * (1.0 + g.administration_growth_per_year).dpow(years);
         let public_capital: f64 = self
             .districts
             .iter()

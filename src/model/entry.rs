@@ -4,6 +4,7 @@
 
 use super::Simulation;
 use super::agents::FirmStatus;
+use super::detmath::DetMath;
 use super::streams::{Draw, Source, Stream, newcomer_key};
 use super::world::Land;
 use crate::scenario::{DistrictKind, Premises};
@@ -15,7 +16,7 @@ impl Simulation {
         let e = self.s.entry.clone();
         let policy = self.s.policy.clone();
         let promotion = (1.0 + policy.promotion_cny_per_year / e.promotion_reference_cny_per_year)
-            .powf(e.promotion_elasticity);
+            .dpow(e.promotion_elasticity);
         let linkage = self.anchor_linkage();
         for si in 0..ns {
             let base = self.economy.sectors[si].prospects_per_year / 12.0;
@@ -216,13 +217,13 @@ impl Simulation {
                 .filter(|&o| self.travel.minutes[(o, di)] <= max_commute)
                 .map(|o| self.prev.district_unemployed[o])
                 .sum();
-            let value = e.profit_weight * profit_index.ln()
-                - e.wage_weight * wage_costs[di].ln()
+            let value = e.profit_weight * profit_index.dln()
+                - e.wage_weight * wage_costs[di].dln()
                 - e.land_price_weight_per_million_cny * land_price
                 - e.approval_weight_per_month * approval
                 + e.infrastructure_weight * infra
                 + e.supplier_weight * self.prev.chain[di][si]
-                + e.labour_weight * (1.0 + reachable / scale.max(1.0)).ln()
+                + e.labour_weight * (1.0 + reachable / scale.max(1.0)).dln()
                 + taste;
             if value > best_value {
                 best_value = value;

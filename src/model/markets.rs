@@ -4,25 +4,26 @@
 
 use super::Simulation;
 use super::agents::FirmStatus;
+use super::detmath::DetMath;
+use super::sampling;
 use super::streams::Draw;
 use crate::scenario::MarketScope;
-use rand_distr::{Distribution, Normal};
 
 impl Simulation {
     pub(crate) fn exogenous_drivers(&mut self) {
         let m = self.s.macro_.clone();
         let years = self.month as f64 / 12.0;
         let growth =
-            m.external_demand_growth_per_year * (1.0 - m.demand_growth_decay_per_year).powf(years);
-        self.markets.trend_level *= (1.0 + growth).powf(1.0 / 12.0);
+            m.external_demand_growth_per_year * (1.0 - m.demand_growth_decay_per_year).dpow(years);
+        self.markets.trend_level *= (1.0 + growth).dpow(1.0 / 12.0);
         if self.month > 0 {
             // The outside wage (what workers earn elsewhere) grows with national wages.
-            let g = (1.0 + m.outside_wage_growth_per_year).powf(1.0 / 12.0);
+            let g = (1.0 + m.outside_wage_growth_per_year).dpow(1.0 / 12.0);
             for w in &mut self.outside_wage {
                 *w *= g;
             }
             // Technical progress reaches incumbents and the ideas of future entrants alike.
-            let a = (1.0 + m.tfp_growth_per_year).powf(1.0 / 12.0);
+            let a = (1.0 + m.tfp_growth_per_year).dpow(1.0 / 12.0);
             for f in &mut self.firms {
                 f.tfp *= a;
             }
@@ -30,13 +31,13 @@ impl Simulation {
                 s.base_tfp *= a;
             }
         }
-        if let Ok(noise) = Normal::new(0.0, m.demand_shock_sd.max(1e-12)) {
+        {
             let rho = m.demand_shock_ar1;
             // One shock per sector (all markets of a sector share it), in sector order.
             let nd = self.districts.len();
             for s in 0..self.economy.sectors.len() {
-                let e =
-                    noise.sample(&mut self.streams.open(Draw::DemandShock, s as u64, self.month));
+                let mut draw = self.streams.open(Draw::DemandShock, s as u64, self.month);
+                let e = sampling::normal(&mut draw, 0.0, m.demand_shock_sd);
                 for d in 0..=nd {
                     let i = s * (nd + 1) + d;
                     self.markets.shock[i] = rho * self.markets.shock[i] + e;
@@ -48,7 +49,7 @@ impl Simulation {
         for i in 0..self.markets.price.len() {
             let (d, s) = (self.markets.demand[i], self.markets.supply[i]);
             self.markets.price[i] = if s > 0.0 {
-                (d / s).powf(1.0 / eps).clamp(lo, hi)
+                (d / s).dpow(1.0 / eps).clamp(lo, hi)
             } else if d > 0.0 {
                 hi
             } else {
@@ -100,7 +101,7 @@ impl Simulation {
                     MarketScope::Region => {
                         self.markets.external_base[i]
                             * self.markets.trend_level
-                            * self.markets.shock[i].exp()
+                            * self.markets.shock[i].dexp()
                             * (1.0 + sector.ecommerce_gain * ecommerce)
                     }
                     MarketScope::District => self.markets.external_base[i] * income_growth,

@@ -3,8 +3,13 @@
 //! The model knows nothing of files, threads or plots: it takes a validated [`Scenario`] and a
 //! seed, and hands back indicators month by month and firm microdata on request.
 
+// Results must be the same bytes on every machine: no system maths library here (clippy.toml;
+// use `detmath::DetMath`).
+#![deny(clippy::disallowed_methods)]
+
 pub mod agents;
 mod budget;
+pub mod detmath;
 mod entry;
 pub mod indicators;
 pub mod invariants;
@@ -13,6 +18,7 @@ mod markets;
 mod people;
 mod production;
 pub mod public;
+pub mod sampling;
 mod stocks;
 pub mod streams;
 #[cfg(test)]
@@ -21,10 +27,10 @@ pub mod world;
 
 use crate::scenario::{Premises, Scenario, ScenarioFile};
 use agents::{Firm, FirmStatus, NO_FIRM, Origin, Worker};
+use detmath::DetMath;
 use indicators::MonthRecord;
 use public::{Delivery, Government, GuaranteeFund};
 use rand::Rng as _;
-use rand_distr::{Distribution, Poisson};
 use streams::{Draw, Source, Stream, Streams, newcomer_key};
 use world::{District, Economy, Tenure, Travel};
 
@@ -562,7 +568,7 @@ impl Simulation {
         let lead = approval + construction;
         let promotion = (1.0
             + self.s.policy.promotion_cny_per_year / self.s.entry.promotion_reference_cny_per_year)
-            .powf(self.s.entry.promotion_elasticity);
+            .dpow(self.s.entry.promotion_elasticity);
         let spread = self.s.government.land_revenue_spread_months.max(1.0);
         for lag in (1..=lead).rev() {
             for si in 0..self.economy.sectors.len() {
@@ -579,7 +585,7 @@ impl Simulation {
                     };
                     // Projects abandoned in approval since then are not under way any more.
                     let survival = (1.0 - self.s.entry.approval_abandon_per_month)
-                        .powi(lag.min(approval) as i32);
+                        .dpowi(lag.min(approval) as i32);
                     if self.is_cluster(di) && !draws.chance(survival) {
                         continue;
                     }
@@ -589,7 +595,7 @@ impl Simulation {
                     // Land paid `lag` months ago: what the land fund has not yet paid out.
                     let paid = self.gov.accrued.land_sales - paid_before;
                     self.gov.accrued.land_sales = paid_before;
-                    self.gov.land_fund += paid * (1.0 - 1.0 / spread).powi(lag as i32);
+                    self.gov.land_fund += paid * (1.0 - 1.0 / spread).dpowi(lag as i32);
                     let firm = &mut self.firms[fi];
                     match firm.status {
                         FirmStatus::Approval if lag >= approval => {
@@ -657,8 +663,8 @@ impl Simulation {
     pub(crate) fn draw_scale(&self, min: f64, u: f64) -> f64 {
         let shape = self.s.firms.size_pareto_shape;
         let max = self.s.firms.size_max_workers.max(min);
-        let tail = (min / max).powf(shape);
-        min * (1.0 - u * (1.0 - tail)).powf(-1.0 / shape)
+        let tail = (min / max).dpow(shape);
+        min * (1.0 - u * (1.0 - tail)).dpow(-1.0 / shape)
     }
 
     /// Wages a firm offers: the regional index plus the firm's premium.
@@ -676,7 +682,7 @@ impl Simulation {
     ) -> Firm {
         let theta =
             self.economy.sectors[sector].alpha + self.economy.sectors[sector].labour_elasticity();
-        let tfp = self.economy.sectors[sector].base_tfp * scale.powf(1.0 - theta);
+        let tfp = self.economy.sectors[sector].base_tfp * scale.dpow(1.0 - theta);
         let id = self.next_firm_id;
         self.next_firm_id += 1;
         Firm {
@@ -854,10 +860,8 @@ impl Simulation {
             Origin::LocalUrban => (city, Tenure::Market),
             _ => (rural, Tenure::RuralHome),
         };
-        let children = Poisson::new(self.s.households.children_mean.max(1e-9))
-            .map(|p| p.sample(&mut birth))
-            .unwrap_or(0.0)
-            .min(self.s.households.max_children as f64) as u8;
+        let children = sampling::poisson(&mut birth, self.s.households.children_mean)
+            .min(u64::from(self.s.households.max_children)) as u8;
         let reservation =
             self.wage_index[skill as usize] * self.s.labour.reservation_wage_share_of_market;
         Worker {
@@ -908,9 +912,7 @@ impl Simulation {
             return 0;
         }
         let mut stream = self.streams.open(draw, entity, self.month);
-        Poisson::new(lambda)
-            .map(|p| p.sample(&mut stream))
-            .unwrap_or(0.0) as u32
+        sampling::poisson(&mut stream, lambda).min(u64::from(u32::MAX)) as u32
     }
 
     pub(crate) fn is_cluster(&self, district: usize) -> bool {

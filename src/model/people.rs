@@ -4,6 +4,7 @@
 
 use super::Simulation;
 use super::agents::{NO_FIRM, Origin};
+use super::detmath::DetMath;
 use super::streams::{Draw, Source, newcomer_key};
 use super::world::Tenure;
 use crate::scenario::{DistrictKind, PublicRentalEligibility};
@@ -238,7 +239,7 @@ impl Simulation {
         } else {
             1.0
         };
-        let pull = ratio.max(0.0).powf(h.income_elasticity_of_migration);
+        let pull = ratio.max(0.0).dpow(h.income_elasticity_of_migration);
         let rural = self.poisson(
             Draw::ArrivalCount,
             Source::RuralArrival as u64,
@@ -250,7 +251,7 @@ impl Simulation {
         let high_wage = self.wage_index[2];
         let talent_income = high_wage * (1.0 + policy.talent_salary_topup_share)
             + policy.talent_settling_grant_cny / h.talent_grant_amortisation_months;
-        let talent_pull = (talent_income / high_wage).powf(h.income_elasticity_of_migration);
+        let talent_pull = (talent_income / high_wage).dpow(h.income_elasticity_of_migration);
         let base = self.pools.migrant_pool * h.migrant_entry_rate_per_month * pull;
         let shares = h.skill_share_migrant;
         let migrant_sources = [Source::MigrantLow, Source::MigrantMid, Source::MigrantHigh];
@@ -474,7 +475,7 @@ impl Simulation {
         for (j, (di, tenure, u)) in options.iter().enumerate() {
             let slot = (di * 6 + *tenure as usize) as u64;
             let g = draws.at(slot);
-            let value = u + scale * -(-(g.max(1e-300)).ln()).ln();
+            let value = u + scale * -(-(g.max(1e-300)).dln()).dln();
             if value > best_value {
                 best_value = value;
                 best = j;

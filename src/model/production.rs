@@ -4,10 +4,11 @@
 
 use super::Simulation;
 use super::agents::{FirmStatus, NO_FIRM};
+use super::detmath::DetMath;
+use super::sampling;
 use super::streams::Draw;
 use super::world::Land;
 use crate::scenario::{Premises, SectorGroup};
-use rand_distr::{Distribution, Normal};
 
 impl Simulation {
     /// Agglomeration (same-sector employment of *other* firms in the district, last month) times
@@ -20,7 +21,7 @@ impl Simulation {
     fn agglomeration_multiplier(&self, si: usize, di: usize, own: f64) -> f64 {
         let f = &self.s.firms;
         let others = (self.prev.employment[di][si] - own).max(0.0);
-        ((others + 1.0) / f.agglomeration_reference_workers).powf(f.agglomeration_elasticity)
+        ((others + 1.0) / f.agglomeration_reference_workers).dpow(f.agglomeration_elasticity)
     }
 
     /// Productivity factor that puts a 2015 firm of `own` workers at the optimum its sector's
@@ -65,10 +66,10 @@ impl Simulation {
         }
         let beta = self.effective_betas(firm.sector, firm.automation);
         let alpha = self.effective_alpha(firm.sector, firm.automation);
-        let mut v = firm.output.ln() - alpha * firm.output_capital.max(1.0).ln();
+        let mut v = firm.output.dln() - alpha * firm.output_capital.max(1.0).dln();
         for k in 0..3 {
             v -= beta[k]
-                * (firm.output_employees[k] as f64 + self.s.firms.labour_offset_workers).ln();
+                * (firm.output_employees[k] as f64 + self.s.firms.labour_offset_workers).dln();
         }
         v
     }
@@ -95,12 +96,12 @@ impl Simulation {
         let rate = self.loan_rate();
         let u = (rate + self.s.firms.capital_depreciation_per_year) / 12.0;
         let k = rho * sector.alpha * p_net * y / u;
-        let mut denom = m * k.powf(sector.alpha);
+        let mut denom = m * k.dpow(sector.alpha);
         for j in 0..3 {
-            denom *= (rho * beta[j] * p_net * y / self.wage_index[j]).powf(beta[j]);
+            denom *= (rho * beta[j] * p_net * y / self.wage_index[j]).dpow(beta[j]);
         }
         let theta = sector.alpha + sector.labour_elasticity();
-        y / denom / z.powf(1.0 - theta)
+        y / denom / z.dpow(1.0 - theta)
     }
 
     /// Gives a firm the capital of its long-run optimum for its scale (initial firms, entrants).
@@ -155,7 +156,7 @@ impl Simulation {
     /// Productivity from the firm's R&D stock relative to its start-up reference.
     pub(crate) fn rd_productivity(&self, firm: &super::agents::Firm) -> f64 {
         if firm.rd_reference > 0.0 && firm.rd_stock > 0.0 {
-            (firm.rd_stock / firm.rd_reference).powf(self.s.firms.rd_stock_elasticity)
+            (firm.rd_stock / firm.rd_reference).dpow(self.s.firms.rd_stock_elasticity)
         } else {
             1.0
         }
@@ -169,7 +170,7 @@ impl Simulation {
         if p_net <= 0.0 || firm.demand_base <= 0.0 || y <= 0.0 {
             return p_net;
         }
-        p_net * (y / firm.demand_base).powf(-1.0 / self.s.firms.demand_elasticity)
+        p_net * (y / firm.demand_base).dpow(-1.0 / self.s.firms.demand_elasticity)
     }
 
     /// Short-run labour demand by skill at the firm's capital and wages, along its demand curve
@@ -190,7 +191,7 @@ impl Simulation {
         let demand = firm
             .demand_base
             .max(1.0)
-            .powf(1.0 / self.s.firms.demand_elasticity);
+            .dpow(1.0 / self.s.firms.demand_elasticity);
         let value = rho * p_net * demand;
         let mut base = firm.tfp
             * self.rd_productivity(firm)
@@ -198,13 +199,13 @@ impl Simulation {
             * firm
                 .capital
                 .max(1.0)
-                .powf(self.effective_alpha(si, firm.automation));
+                .dpow(self.effective_alpha(si, firm.automation));
         let wages: [f64; 3] = std::array::from_fn(|k| self.firm_wage(firm, k));
         for k in 0..3 {
-            base *= (beta[k] * value / wages[k]).powf(beta[k]);
+            base *= (beta[k] * value / wages[k]).dpow(beta[k]);
         }
-        let y = base.powf(1.0 / (1.0 - rho * b));
-        let y_rho = y.powf(rho);
+        let y = base.dpow(1.0 / (1.0 - rho * b));
+        let y_rho = y.dpow(rho);
         let offset = self.s.firms.labour_offset_workers;
         std::array::from_fn(|k| (beta[k] * value * y_rho / wages[k] - offset).max(0.0))
     }
@@ -225,9 +226,9 @@ impl Simulation {
             * firm
                 .capital
                 .max(1.0)
-                .powf(self.effective_alpha(si, firm.automation));
+                .dpow(self.effective_alpha(si, firm.automation));
         for k in 0..3 {
-            y *= (firm.employees[k] as f64 + self.s.firms.labour_offset_workers).powf(beta[k]);
+            y *= (firm.employees[k] as f64 + self.s.firms.labour_offset_workers).dpow(beta[k]);
         }
         y
     }
@@ -238,7 +239,6 @@ impl Simulation {
         let vat = self.s.government.vat_rate;
         let policy = self.s.policy.clone();
         let fp = self.s.firms.clone();
-        let shock = Normal::new(0.0, fp.productivity_shock_sd.max(1e-12)).ok();
         let rho = self.marginal_revenue_share();
         let rd_keep = 1.0 - fp.rd_depreciation_per_year / 12.0;
         let incubator_quality = {
@@ -357,7 +357,7 @@ impl Simulation {
                     * intensity
                     * (1.0 + fp.high_skill_innovation_gain * high_share)
                     * (1.0 + fp.platform_innovation_gain * innovation_q))
-                    .exp();
+                    .dexp();
             // Draws in a fixed order: the patent, then the productivity shock.
             let mut draws = self
                 .streams
@@ -367,10 +367,8 @@ impl Simulation {
                 firm.patents += 1;
                 firm.high_tech = firm.patents >= fp.high_tech_patent_threshold;
             }
-            if let Some(shock) = shock {
-                let sd = fp.productivity_shock_sd;
-                self.firms[fi].tfp *= (shock.sample(&mut draws) - sd * sd / 2.0).exp();
-            }
+            let sd = fp.productivity_shock_sd;
+            self.firms[fi].tfp *= (sampling::normal(&mut draws, 0.0, sd) - sd * sd / 2.0).dexp();
             // Capital: invest toward K* = ρ·α·p_net·Y/u, financed by cash, bank credit, guarantees.
             let p_net =
                 (price - sector.input_share * (1.0 - fp.local_input_cost_saving * chain)).max(0.0);
@@ -566,18 +564,16 @@ impl Simulation {
         // Each step automates that share of the low-skill jobs; cost and saving per job replaced.
         let jobs = low * step;
         let years = self.month as f64 / 12.0;
-        let robot_price = (1.0 + fp.robot_price_change_per_year).powf(years);
+        let robot_price = (1.0 + fp.robot_price_change_per_year).dpow(years);
         let firm_factor = {
             let mut draw = self.streams.open(Draw::UpgradeCost, firm.key, 0);
             let sd = fp.upgrade_fixed_cost_sd_log;
-            Normal::new(-sd * sd / 2.0, sd.max(1e-12))
-                .map(|n| n.sample(&mut draw).exp())
-                .unwrap_or(1.0)
+            sampling::normal(&mut draw, -sd * sd / 2.0, sd).dexp()
         };
         let cost = fp.upgrade_cost_cny_per_low_worker * robot_price * jobs
             + fp.upgrade_fixed_cost_cny * firm_factor;
         let rate = self.loan_rate().max(1e-6);
-        let annuity = (1.0 - (1.0 + rate).powf(-fp.upgrade_horizon_years)) / rate;
+        let annuity = (1.0 - (1.0 + rate).dpow(-fp.upgrade_horizon_years)) / rate;
         let saving = jobs * low_wage * 12.0 * annuity;
         let subsidy_share = self.s.policy.tech_upgrade_subsidy_share;
         if saving > cost * (1.0 - subsidy_share) {
@@ -623,10 +619,10 @@ impl Simulation {
         );
         let low = firm.employees[0] as f64;
         let offset = self.s.firms.labour_offset_workers;
-        let log_before = alpha0 * capital_before.max(1.0).ln() + beta0 * (low + offset).ln();
+        let log_before = alpha0 * capital_before.max(1.0).dln() + beta0 * (low + offset).dln();
         let log_after =
-            alpha1 * capital_after.max(1.0).ln() + beta1 * ((low - jobs).max(0.0) + offset).ln();
-        firm.tfp * (log_before - log_after).exp()
+            alpha1 * capital_after.max(1.0).dln() + beta1 * ((low - jobs).max(0.0) + offset).dln();
+        firm.tfp * (log_before - log_after).dexp()
     }
 
     /// IPO support (R1.1, R3.1): each January the largest unlisted anchors list and raise equity.

@@ -2,6 +2,7 @@
 //! Every change of cash goes through [`Government::receive`], [`Government::spend`],
 //! [`Government::borrow`] or [`Government::repay`], so the monthly cash identity can be checked.
 
+use super::detmath::DetMath;
 use std::collections::VecDeque;
 
 /// What government cash did this month.
@@ -199,7 +200,7 @@ pub fn annuity_monthly(principal: f64, rate_per_year: f64, years: f64) -> f64 {
     if r <= 0.0 {
         principal / n
     } else {
-        principal * r / (1.0 - (1.0 + r).powf(-n))
+        principal * r / (1.0 - (1.0 + r).dpow(-n))
     }
 }
 

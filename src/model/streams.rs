@@ -11,6 +11,7 @@
 //! built from the month they were created, their origin and their rank among that month's
 //! newcomers of the same origin (see [`newcomer_key`]).
 
+use super::detmath::DetMath;
 use rand::{Rng, TryRng};
 use std::convert::Infallible;
 
@@ -118,7 +119,7 @@ impl Stream {
     /// A standard Gumbel draw (the logit's error term).
     #[inline]
     pub fn gumbel(&mut self) -> f64 {
-        -(-(self.unit().max(1e-300)).ln()).ln()
+        -(-(self.unit().max(1e-300)).dln()).dln()
     }
 }
 

@@ -1,6 +1,7 @@
 //! The region's fixed structure and its system-dynamics stocks: districts (land, infrastructure,
 //! housing, services, pollution), sectors with the input–output table, travel times.
 
+use super::detmath::DetMath;
 use crate::scenario::{
     DistrictKind, DistrictSpec, MarketScope, Premises, ScenarioFile, SectorGroup,
 };
@@ -312,7 +313,7 @@ impl Travel {
                 let now = (districts[i].roads + districts[j].roads) / 2.0;
                 let then = (districts[i].roads_initial + districts[j].roads_initial) / 2.0;
                 let factor = ((1.0 + now / self.reference) / (1.0 + then / self.reference))
-                    .powf(-self.elasticity);
+                    .dpow(-self.elasticity);
                 self.minutes[(i, j)] = self.base[(i, j)] * factor.max(self.min_share);
             }
         }

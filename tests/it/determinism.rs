@@ -47,3 +47,42 @@ fn replication_seeds_are_distinct_and_mixed() {
     assert_eq!(seeds.len(), 1000);
     assert_ne!(replication_seed(7, 1), 7 ^ 1);
 }
+
+/// The same bytes whichever maths routines the CPU makes the system library choose: glibc picks
+/// FMA variants of `exp`, `log` and `pow` at run time; switching them off must change nothing
+/// (the model uses its own deterministic maths, `src/model/detmath.rs`).
+#[test]
+fn results_do_not_depend_on_the_cpu_features_of_the_maths_library() {
+    let dir = std::env::temp_dir().join(format!("chancheng-cpu-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let scenario = dir.join("short.toml");
+    std::fs::write(
+        &scenario,
+        "extends = \"baseline.toml\"\nname = \"short\"\n[time]\nmonths = 24\n",
+    )
+    .expect("write scenario");
+    let run = |out: &str, tunables: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chancheng"));
+        cmd.args(["run", "--quiet", "--seed", "7", "--out"])
+            .arg(dir.join(out))
+            .arg(&scenario);
+        if let Some(t) = tunables {
+            cmd.env("GLIBC_TUNABLES", t);
+        }
+        let status = cmd.status().expect("run chancheng");
+        assert!(status.success(), "chancheng run failed");
+        let read = |f: &str| std::fs::read(dir.join(out).join(f)).expect("output file");
+        (read("timeseries.csv"), read("firms.csv"))
+    };
+    let normal = run("normal", None);
+    let plain = run("plain", Some("glibc.cpu.hwcaps=-AVX2,-FMA"));
+    assert!(
+        normal.0 == plain.0,
+        "timeseries.csv differs with the FMA maths routines switched off"
+    );
+    assert!(
+        normal.1 == plain.1,
+        "firms.csv differs with the FMA maths routines switched off"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
