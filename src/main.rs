@@ -8,7 +8,15 @@ fn main() -> ExitCode {
         Ok(false) => ExitCode::from(2),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            // Bad input (a scenario that does not load) exits 2, like clap's usage errors, so a
+            // script can tell it from a run that failed (1).
+            if e.chain()
+                .any(|cause| cause.is::<chancheng::scenario::ScenarioError>())
+            {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -405,3 +405,26 @@ fn an_out_of_range_timed_value_names_the_key_and_month() {
         "{i}"
     );
 }
+
+/// A scenario that does not load is bad input: exit code 2 (as for usage errors), not 1.
+#[test]
+fn a_rejected_scenario_exits_with_code_2() {
+    let dir = std::env::temp_dir().join(format!("chancheng-exit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "extends = \"baseline.toml\"\nname = \"bad\"\n[policy]\nppp_share = 2.0\n",
+    )
+    .expect("write scenario");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_chancheng"))
+        .args(["run", "--quiet", "--out"])
+        .arg(dir.join("out"))
+        .arg(&bad)
+        .output()
+        .expect("run chancheng");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("policy.ppp_share"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
