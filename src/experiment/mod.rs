@@ -51,12 +51,7 @@ pub fn run_single(
 }
 
 /// splitmix64 finaliser: decorrelates seeds built from small integers.
-pub fn mix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+pub use crate::model::streams::mix64;
 
 /// Seed of replication `run` under `master`: the same for every scenario, so that replication r
 /// of two scenarios shares its random numbers (common random numbers).

@@ -475,7 +475,7 @@ impl Simulation {
         for (j, (di, tenure, u)) in options.iter().enumerate() {
             let slot = (di * 6 + *tenure as usize) as u64;
             let g = draws.at(slot);
-            let value = u + scale * -(-(g.max(1e-300)).dln()).dln();
+            let value = u + scale * super::streams::gumbel_of(g);
             if value > best_value {
                 best_value = value;
                 best = j;

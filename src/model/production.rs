@@ -130,10 +130,7 @@ impl Simulation {
             .map(|k| sector.beta[k] / self.firm_wage(firm, k))
             .collect();
         let high_share = weights[2] / weights.iter().sum::<f64>().max(1e-12);
-        let fp = &self.s.firms;
-        let effectiveness = (1.0 + fp.high_skill_innovation_gain * high_share)
-            * (1.0 + fp.platform_innovation_gain * quality);
-        let monthly = sector.rd_share * p * y * effectiveness;
+        let monthly = sector.rd_share * p * y * self.rd_effectiveness(high_share, quality);
         let stock = monthly / (self.s.firms.rd_depreciation_per_year / 12.0);
         firm.rd_stock = stock;
         firm.rd_reference = stock;
@@ -146,9 +143,8 @@ impl Simulation {
 
     /// How much effective R&D a yuan buys: more with high-skill workers and a better innovation
     /// platform (R1.3, R2.5).
-    fn rd_effectiveness(&self, firm: &super::agents::Firm, platform_quality: f64) -> f64 {
+    fn rd_effectiveness(&self, high_share: f64, platform_quality: f64) -> f64 {
         let fp = &self.s.firms;
-        let high_share = firm.employees[2] as f64 / firm.workers().max(1) as f64;
         (1.0 + fp.high_skill_innovation_gain * high_share)
             * (1.0 + fp.platform_innovation_gain * platform_quality)
     }
@@ -276,7 +272,11 @@ impl Simulation {
             let wages: [f64; 3] = std::array::from_fn(|k| self.firm_wage(&self.firms[fi], k));
             let uc = self.user_cost(&self.firms[fi]);
             let innovation_q = self.infrastructure_quality(self.districts[di].innovation, di);
-            let rd_effectiveness = self.rd_effectiveness(&self.firms[fi], innovation_q);
+            let high_share_now = {
+                let f = &self.firms[fi];
+                f.employees[2] as f64 / f.workers().max(1) as f64
+            };
+            let rd_effectiveness = self.rd_effectiveness(high_share_now, innovation_q);
             let rent_rate = match sector.premises {
                 Premises::IndustrialLand => self.s.land.standard_factory_rent_cny_per_m2_month,
                 Premises::CommercialFloor => self.s.land.commercial_rent_cny_per_m2_month,

@@ -119,7 +119,7 @@ impl Stream {
     /// A standard Gumbel draw (the logit's error term).
     #[inline]
     pub fn gumbel(&mut self) -> f64 {
-        -(-(self.unit().max(1e-300)).dln()).dln()
+        gumbel_of(self.unit())
     }
 }
 
@@ -147,6 +147,12 @@ impl TryRng for Stream {
         }
         Ok(())
     }
+}
+
+/// The standard Gumbel variate of a uniform draw `u` (inverse transform).
+#[inline]
+pub fn gumbel_of(u: f64) -> f64 {
+    -(-(u.max(1e-300)).dln()).dln()
 }
 
 /// Where a newcomer comes from; part of its stream key.
