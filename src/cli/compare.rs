@@ -16,11 +16,12 @@ pub struct CompareArgs {
     /// Master seed from which replication seeds are derived.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Indicators to compare (region values), comma-separated.
+    /// Indicators to compare (region values), comma-separated; the default includes the cost and
+    /// implementation indicators (`chancheng indicators` lists them all).
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "gdp,employment,unemployment_rate,pendulum_index,zone_residents,coupling_coordination,debt_to_revenue,government_debt,ppp_obligations"
+        default_value = "gdp,modelled_firm_value_added,employment,unemployment_rate,pendulum_index,zone_residents,industry_subsystem,city_subsystem,coupling_coordination,debt_incl_ppp,public_cost_cumulative,capital_cut_cumulative,capital_cut_share,occupancy.public_rental"
     )]
     pub indicators: Vec<String>,
     /// Months at the end of the run to average over (12 = the final year).

@@ -1,6 +1,7 @@
 //! The command line: clap structs close to the flags, one file per command.
 
 mod compare;
+mod indicators;
 mod levers;
 mod run;
 mod validate;
@@ -29,6 +30,10 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Check a scenario against the stylized facts (firm sizes, agglomeration, pendulum, rates).
     Validate(validate::ValidateArgs),
+    /// Print the catalogue of indicators: id, names, unit and scope (what each counts).
+    Indicators(indicators::IndicatorsArgs),
+    /// Compute the `[coupling]` block (normalisation ranges, entropy weights) from the panel.
+    CouplingWeights(indicators::CouplingWeightsArgs),
 }
 
 /// Runs a command; `Ok(false)` means it ran but its checks failed (exit code 2).
@@ -38,6 +43,8 @@ pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
         Command::Levers(args) => levers::levers(args).map(|_| true),
         Command::Compare(args) => compare::compare(args).map(|_| true),
         Command::Validate(args) => validate::run(args),
+        Command::Indicators(args) => indicators::indicators(args).map(|_| true),
+        Command::CouplingWeights(args) => indicators::coupling_weights(args).map(|_| true),
     }
 }
 

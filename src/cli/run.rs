@@ -67,7 +67,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let last = result.records.last();
     let get = |id: &str| last.and_then(|r| r.get(None, id)).unwrap_or(f64::NAN);
     eprintln!(
-        "{}: {} months in {wall:.1} s (seed {}); peak {} firms, {} worker agents\n  {}: GDP {:.1} 亿元/yr, employment {:.0}, unemployment {:.1}%, pendulum {:.0}%, D = {:.3}\n  wrote {}",
+        "{}: {} months in {wall:.1} s (seed {}); peak {} firms, {} worker agents\n  {}: GDP (whole district) {:.1} 亿元/yr, employment (modelled firms) {:.0}, unemployment (worker agents) {:.1}%, pendulum {:.0}%, D = {:.3} (U1 {:.3}, U2 {:.3})\n  wrote {}",
         scenario.name(),
         result.records.len(),
         args.seed,
@@ -79,7 +79,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         get("unemployment_rate") * 100.0,
         get("pendulum_index") * 100.0,
         get("coupling_coordination"),
+        get("industry_subsystem"),
+        get("city_subsystem"),
         out.display()
     );
+    for warning in crate::experiment::implementation_warnings(&result) {
+        eprintln!("  warning: {warning}");
+    }
     Ok(())
 }

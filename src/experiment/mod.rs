@@ -2,6 +2,7 @@
 //! replications come from (master seed, scenario, run index) through a mixing function.
 
 pub mod compare;
+pub mod coupling_panel;
 pub mod validate;
 
 use crate::model::indicators::MonthRecord;
@@ -57,4 +58,61 @@ pub use crate::model::streams::mix64;
 /// of two scenarios shares its random numbers (common random numbers).
 pub fn replication_seed(master: u64, run: u64) -> u64 {
     mix64(mix64(master) ^ mix64(run.wrapping_add(0x632B_E59B_D9B4_E019)))
+}
+
+/// Implementation failures a planner must see beside the results: a kind of public capital cut by
+/// more than 10 % of its plan for lack of funds, or a public housing stock more than half empty at
+/// the end of the run.
+pub fn implementation_warnings(run: &RunOutput) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let Some(last) = run.records.last() else {
+        return warnings;
+    };
+    for row in &last.rows {
+        let Some(kind) = row.indicator.strip_prefix("capital_planned.") else {
+            continue;
+        };
+        let planned = row.value;
+        let cut = last
+            .get(None, &format!("capital_cut.{kind}"))
+            .unwrap_or(0.0);
+        if planned > 0.0 && cut > 0.1 * planned {
+            warnings.push(format!(
+                "capital plan for {kind} cut by {:.0} % for lack of funds ({:.1} of {:.1} 亿元 planned since the start)",
+                100.0 * cut / planned,
+                cut / 1e8,
+                planned / 1e8
+            ));
+        }
+    }
+    for (stock, name) in [
+        ("occupancy.public_rental", "public rental housing"),
+        ("occupancy.resettlement", "resettlement housing"),
+    ] {
+        for (d, id) in run.district_ids.iter().enumerate() {
+            if let Some(v) = last.get(Some(d), stock)
+                && v > 0.0
+                && v < 0.5
+            {
+                warnings.push(format!(
+                    "{name} in {id} stands {:.0} % empty at {}",
+                    100.0 * (1.0 - v),
+                    last.label
+                ));
+            }
+        }
+    }
+    if let (Some(v), Some(units)) = (
+        last.get(None, "occupancy.public_rental"),
+        last.get(None, "public_rental_units"),
+    ) && units > 0.0
+        && v < 0.5
+    {
+        warnings.push(format!(
+            "public rental housing of the region stands {:.0} % empty at {} ({units:.0} units)",
+            100.0 * (1.0 - v),
+            last.label
+        ));
+    }
+    warnings
 }

@@ -101,9 +101,12 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
     };
     let first_year_zone_employment =
         first_year.iter().map(zone_employment).sum::<f64>() / first_year.len().max(1) as f64;
-    let first_year_zone_value_added =
-        first_year.iter().map(|r| zone_sum(r, "gdp")).sum::<f64>() / first_year.len().max(1) as f64;
-    vec![
+    let first_year_zone_value_added = first_year
+        .iter()
+        .map(|r| zone_sum(r, "modelled_firm_value_added"))
+        .sum::<f64>()
+        / first_year.len().max(1) as f64;
+    let mut all = vec![
         Check {
             id: "firm_size_ccdf_slope",
             description: "log-log slope of the employment CCDF of firms with ≥ 20 workers (end of run)",
@@ -160,8 +163,8 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
         },
         Check {
             id: "avg_wage_2016",
-            description: "average wage, CNY/month, 2016 mean: between Henan's private-unit (33,312/yr) and Zhumadian's non-private-unit (44,425/yr) 2016 averages",
-            target: (2_776.0, 3_702.0),
+            description: "average wage of the worker agents, CNY/month in 2015 prices, 2016 mean: between Henan's private-unit (33,312/yr) and Zhumadian's non-private-unit (44,425/yr) 2016 averages, deflated by the 2016 CPI (1.9 %)",
+            target: (2_776.0 / 1.019182, 3_702.0 / 1.019182),
             measured: mean(first_year, "avg_wage"),
         },
         Check {
@@ -186,7 +189,130 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
             target: (1.0, 1.0),
             measured: if run.violation.is_none() { 1.0 } else { 0.0 },
         },
-    ]
+    ];
+    all.extend(published_checks(records));
+    all
+}
+
+/// Henan CPI (2015 = 1) chained from the provincial index (facts.csv, prices rows: 2016–2021),
+/// 驿城区's 2022 CPI (+1.7 %) and China's 2023 CPI (+0.2 %, ASSUMPTION for the district): the
+/// deflator from published current-price figures to the model's 2015 prices.
+const CPI_2015_BASE: [(i32, f64); 8] = [
+    (2016, 1.019182),
+    (2017, 1.033095),
+    (2018, 1.056365),
+    (2019, 1.088133),
+    (2020, 1.118601),
+    (2021, 1.128668),
+    (2022, 1.147856),
+    (2023, 1.150152),
+];
+
+fn cpi(year: i32) -> f64 {
+    CPI_2015_BASE
+        .iter()
+        .find(|(y, _)| *y == year)
+        .map_or(f64::NAN, |(_, c)| *c)
+}
+
+/// Checks against the published statistics of 驿城区 (the district including its development and
+/// cluster zones, as its bulletins define it; ../shared/data/zhumadian/facts.csv). Money in 2015
+/// prices. Only years the run covers are checked.
+fn published_checks(records: &[MonthRecord]) -> Vec<Check> {
+    let year_mean = |id: &str, year: i32| {
+        let prefix = format!("{year}-");
+        let v: Vec<f64> = records
+            .iter()
+            .filter(|r| r.label.starts_with(&prefix))
+            .filter_map(|r| r.get(None, id))
+            .collect();
+        if v.len() == 12 {
+            v.iter().sum::<f64>() / 12.0
+        } else {
+            f64::NAN
+        }
+    };
+    let share = |id: &str, year: i32| year_mean(id, year) / year_mean("gdp", year);
+    let growth = |year: i32| year_mean("gdp", year) / year_mean("gdp", year - 1) - 1.0;
+    let yi = 1e8;
+    let mut out = vec![
+        Check {
+            id: "district_gdp_2019",
+            description: "驿城区 GDP 2019, 亿元 in 2015 prices: 536.11 current = 492.7 (calibration year of the background economy), ± 10 %",
+            target: (443.4, 542.0),
+            measured: year_mean("gdp", 2019) / yi,
+        },
+        Check {
+            id: "district_gdp_2022",
+            description: "驿城区 GDP 2022, 亿元 in 2015 prices: 608.88 current deflated by CPI = 530.4; chained from 2019 by published real growth ≈ 575; the range spans both ± 10 %",
+            target: (0.9 * 608.88 / cpi(2022), 1.1 * 575.0),
+            measured: year_mean("gdp", 2022) / yi,
+        },
+        Check {
+            id: "district_gdp_2023",
+            description: "驿城区 GDP 2023, 亿元 in 2015 prices: 613.52 current deflated = 533.4; chained by real growth ≈ 602; the range spans both ± 10 %",
+            target: (0.9 * 613.52 / cpi(2023), 1.1 * 602.0),
+            measured: year_mean("gdp", 2023) / yi,
+        },
+        Check {
+            id: "district_gdp_growth_2019",
+            description: "驿城区 real GDP growth 2019: 7.6 %, ± 3 pp",
+            target: (0.046, 0.106),
+            measured: growth(2019),
+        },
+        Check {
+            id: "district_gdp_growth_2022",
+            description: "驿城区 real GDP growth 2022: 5.0 % (a Covid-era year the model does not shock), ± 3 pp",
+            target: (0.02, 0.08),
+            measured: growth(2022),
+        },
+        Check {
+            id: "district_gdp_growth_2023",
+            description: "驿城区 real GDP growth 2023: 4.7 %, ± 3 pp",
+            target: (0.017, 0.077),
+            measured: growth(2023),
+        },
+    ];
+    for (year, primary, secondary) in [
+        (2019, 0.058, 0.436),
+        (2022, 0.055, 0.422),
+        (2023, 0.051, 0.393),
+    ] {
+        out.push(Check {
+            id: match year {
+                2019 => "district_primary_share_2019",
+                2022 => "district_primary_share_2022",
+                _ => "district_primary_share_2023",
+            },
+            description: "驿城区 primary-sector share of GDP (5.8 % 2019, 5.5 % 2022, 5.1 % 2023), ± 2 pp",
+            target: (primary - 0.02, primary + 0.02),
+            measured: share("gdp_primary", year),
+        });
+        out.push(Check {
+            id: match year {
+                2019 => "district_secondary_share_2019",
+                2022 => "district_secondary_share_2022",
+                _ => "district_secondary_share_2023",
+            },
+            description: "驿城区 secondary-sector share of GDP (43.6 % 2019, 42.2 % 2022, 39.3 % 2023), ± 6 pp: published shares are in current prices and industrial prices fell after 2022, the model's are in 2015 prices",
+            target: (secondary - 0.06, secondary + 0.06),
+            measured: share("gdp_secondary", year),
+        });
+    }
+    for (year, residents) in [(2019, 1_043_600.0), (2022, 1_052_200.0)] {
+        out.push(Check {
+            id: if year == 2019 {
+                "district_residents_2019"
+            } else {
+                "district_residents_2022"
+            },
+            description: "驿城区 resident population (104.36 万 2019, 105.22 万 2022, statistical bureau), ± 5 %",
+            target: (0.95 * residents, 1.05 * residents),
+            measured: year_mean("residents", year),
+        });
+    }
+    out.retain(|c| !c.measured.is_nan() || !c.id.starts_with("district_"));
+    out
 }
 
 /// Slope of log P(size ≥ s) on log s over firms with at least `min` workers (OLS).

@@ -58,6 +58,8 @@ pub struct Firm {
     pub high_tech: bool,
     pub anchor: bool,
     pub listed: bool,
+    /// Equity raised from outside shareholders at listing, CNY: they are paid dividends on it.
+    pub outside_equity: f64,
     pub stalled: bool,
     pub loss_months: u32,
     pub output: f64,

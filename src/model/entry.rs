@@ -4,6 +4,7 @@
 
 use super::Simulation;
 use super::agents::FirmStatus;
+use super::costs::Cost;
 use super::detmath::DetMath;
 use super::streams::{Draw, Source, Stream, newcomer_key};
 use super::world::Land;
@@ -23,6 +24,10 @@ impl Simulation {
             let targeting =
                 1.0 + policy.chain_targeting_share * e.chain_targeting_gain * linkage[si];
             let n = self.poisson(Draw::ProspectCount, si as u64, base * promotion * targeting);
+            // The promotion team works the targeted share of the prospects it receives.
+            let targeted = f64::from(n) * policy.chain_targeting_share;
+            let cost = targeted * self.s.lever_costs.chain_targeting_cny_per_prospect;
+            self.charge(super::ZONE, Cost::ChainTargeting, cost);
             for rank in 0..n {
                 self.counters.prospects += 1;
                 let key = newcomer_key(Source::Prospect, self.month, si as u32, rank);
@@ -245,6 +250,7 @@ impl Simulation {
         let floor_need = scale * sector.floor_per_worker;
         let land_need = self.land_need_ha(si, scale);
         let discount = self.s.policy.land_price_discount;
+        let account = self.account_of(di);
         let d = &mut self.districts[di];
         match sector.premises {
             Premises::IndustrialLand => {
@@ -257,7 +263,9 @@ impl Simulation {
                     let ha =
                         Land::transfer(&mut d.land.serviced_free, &mut d.land.occupied, land_need);
                     firm.land_ha = ha;
-                    self.gov.accrued.land_sales += ha * d.land_price * (1.0 - discount);
+                    let price = ha * d.land_price;
+                    self.accounts[account].accrued.land_sales += price * (1.0 - discount);
+                    self.costs.add(Cost::LandPriceDiscount, price * discount);
                     let mut draw = self.streams.open(Draw::Stalled, key, self.month);
                     if draw.chance(self.s.firms.stalled_project_share) {
                         // A land-banking project: holds the land, never builds (R3.2).

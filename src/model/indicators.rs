@@ -335,6 +335,12 @@ pub const INDICATORS: &[IndicatorDef] = &[
     ),
     ind!("city_subsystem", "城市子系统U2", "City subsystem U2", "0–1"),
     ind!(
+        "coupling_type",
+        "产城关系类型",
+        "Which subsystem lags (−1 city lags, 0 synchronous, +1 industry lags)",
+        "type"
+    ),
+    ind!(
         "rural_reserve",
         "农村剩余劳动力",
         "Rural labour reserve",
@@ -376,6 +382,121 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "Commercial floor per resident",
         "m²/person"
     ),
+    ind!(
+        "gdp_primary",
+        "第一产业增加值",
+        "Value added, primary sector",
+        "CNY/yr"
+    ),
+    ind!(
+        "gdp_secondary",
+        "第二产业增加值",
+        "Value added, secondary sector",
+        "CNY/yr"
+    ),
+    ind!(
+        "gdp_tertiary",
+        "第三产业增加值",
+        "Value added, tertiary sector",
+        "CNY/yr"
+    ),
+    ind!(
+        "modelled_firm_value_added",
+        "模型企业增加值",
+        "Value added of the modelled firms",
+        "CNY/yr"
+    ),
+    ind!(
+        "background_value_added",
+        "其他经济增加值",
+        "Value added outside the modelled firms (agriculture, construction, other industry and services)",
+        "CNY/yr"
+    ),
+    ind!(
+        "zone_value_added",
+        "集聚区企业增加值",
+        "Value added of the firms in the cluster zone(s)",
+        "CNY/yr"
+    ),
+    ind!("residents", "常住人口（全部）", "Residents, all", "persons"),
+    ind!(
+        "capital_planned",
+        "计划公共投资",
+        "Public capital planned",
+        "CNY/yr"
+    ),
+    ind!(
+        "capital_planned_cumulative",
+        "累计计划公共投资",
+        "Public capital planned since the start",
+        "CNY"
+    ),
+    ind!(
+        "capital_cut_cumulative",
+        "累计被削减的公共投资",
+        "Public capital cut for lack of funds since the start",
+        "CNY"
+    ),
+    ind!(
+        "capital_cut_share",
+        "公共投资削减比例",
+        "Share of planned public capital cut since the start",
+        "share"
+    ),
+    ind!(
+        "debt_incl_ppp",
+        "债务（含PPP支付义务）",
+        "Government debt incl. PPP obligations",
+        "CNY"
+    ),
+    ind!(
+        "zone_account_debt",
+        "管委会债务",
+        "Zone account debt",
+        "CNY"
+    ),
+    ind!(
+        "zone_account_cash",
+        "管委会存量资金",
+        "Zone account cash",
+        "CNY"
+    ),
+    ind!(
+        "zone_account_revenue",
+        "管委会收入",
+        "Zone account revenue",
+        "CNY/yr"
+    ),
+    ind!(
+        "city_budget_debt",
+        "城区财政债务",
+        "City budget debt",
+        "CNY"
+    ),
+    ind!(
+        "city_budget_cash",
+        "城区财政存量资金",
+        "City budget cash",
+        "CNY"
+    ),
+    ind!(
+        "city_budget_revenue",
+        "城区财政收入",
+        "City budget revenue",
+        "CNY/yr"
+    ),
+    ind!(
+        "public_cost_cumulative",
+        "累计公共成本",
+        "Public cost of all levers and the capital plan since the start (budget, debt and PPP)",
+        "CNY"
+    ),
+    ind!(
+        "public_rental_units",
+        "公租房套数",
+        "Public rental units",
+        "units"
+    ),
 ];
 
 /// The ten bands of the coupling coordination degree D (0.1 wide).
@@ -408,6 +529,129 @@ pub fn indicator(id: &str) -> Option<&'static IndicatorDef> {
     INDICATORS.iter().find(|d| d.id == id)
 }
 
+/// What an indicator counts: every label a planner reads carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything in the district: the modelled firms and the rest of the economy, all residents.
+    /// The region is 驿城区 as its statistics define it.
+    Economy,
+    /// The modelled firms located there.
+    Firms,
+    /// The worker agents (the modelled labour market) working or living there.
+    Workers,
+    /// The cluster zone; at region level all cluster districts together.
+    Zone,
+    /// The public accounts: the zone account and the city budget together unless named.
+    Public,
+    /// Labour outside the modelled market.
+    Pools,
+}
+
+impl Scope {
+    pub fn name(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (Scope::Economy, true) => "全区经济",
+            (Scope::Economy, false) => "whole economy",
+            (Scope::Firms, true) => "模型企业",
+            (Scope::Firms, false) => "modelled firms",
+            (Scope::Workers, true) => "模型劳动者",
+            (Scope::Workers, false) => "worker agents",
+            (Scope::Zone, true) => "集聚区",
+            (Scope::Zone, false) => "cluster zone",
+            (Scope::Public, true) => "公共财政",
+            (Scope::Public, false) => "public accounts",
+            (Scope::Pools, true) => "区外劳动力",
+            (Scope::Pools, false) => "labour outside the market",
+        }
+    }
+}
+
+/// The scope of an indicator (dotted ids by their prefix).
+pub fn scope(id: &str) -> Scope {
+    let base = id.split('.').next().unwrap_or(id);
+    match base {
+        "gdp"
+        | "gdp_primary"
+        | "gdp_secondary"
+        | "gdp_tertiary"
+        | "background_value_added"
+        | "residents"
+        | "market_rent"
+        | "travel_minutes_to_city"
+        | "housing_occupancy"
+        | "occupancy" => Scope::Economy,
+        "hires"
+        | "arrivals"
+        | "departures"
+        | "unemployment_rate"
+        | "in_training"
+        | "avg_wage"
+        | "commute_minutes"
+        | "households"
+        | "worker_agents"
+        | "pendulum_index"
+        | "settled_migrants"
+        | "left_behind_children"
+        | "rent_burden"
+        | "job_finding_rate"
+        | "high_skill_workers"
+        | "arrivals_high_skill" => Scope::Workers,
+        "zone_residents"
+        | "value_added_per_ha"
+        | "idle_land_share"
+        | "serviced_land_free"
+        | "school_seats_per_child"
+        | "hospital_beds_per_1000"
+        | "commercial_m2_per_resident"
+        | "pollution_ratio"
+        | "coupling_coordination"
+        | "coupling_band"
+        | "coupling_type"
+        | "industry_subsystem"
+        | "city_subsystem"
+        | "zone_value_added" => Scope::Zone,
+        "fiscal_revenue"
+        | "fiscal_expenditure"
+        | "land_revenue"
+        | "capital_planned"
+        | "capital_spending"
+        | "capital_cut"
+        | "government_debt"
+        | "ppp_obligations"
+        | "debt_incl_ppp"
+        | "debt_to_revenue"
+        | "government_cash"
+        | "guarantee_fund_capital"
+        | "guarantee_fund_losses"
+        | "public_capital"
+        | "zone_account_debt"
+        | "zone_account_cash"
+        | "zone_account_revenue"
+        | "city_budget_debt"
+        | "city_budget_cash"
+        | "city_budget_revenue"
+        | "public_cost_cumulative"
+        | "public_cost"
+        | "capital_planned_cumulative"
+        | "capital_cut_cumulative"
+        | "capital_cut_share"
+        | "public_rental_units" => Scope::Public,
+        "rural_reserve" | "migrant_pool" => Scope::Pools,
+        _ => Scope::Firms,
+    }
+}
+
+/// An indicator's name with its scope, as every figure and table labels it.
+pub fn label(id: &str, zh: bool) -> String {
+    let scope = scope(id).name(zh);
+    match indicator(id) {
+        Some(d) if zh => format!("{}（{scope}）", d.name_zh),
+        Some(d) => format!("{} ({scope})", d.name_en),
+        None if zh => format!("{id}（{scope}）"),
+        None => format!("{id} ({scope})"),
+    }
+}
+
 /// One indicator value: district index (`None` = region), indicator id, value.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -432,18 +676,7 @@ impl MonthRecord {
     }
 }
 
-/// Coupling coordination: C = 2√(U₁U₂)/(U₁+U₂), T = (U₁+U₂)/2, D = √(C·T).
-pub fn coupling_degree(u1: f64, u2: f64) -> f64 {
-    if u1 + u2 <= 0.0 {
-        return 0.0;
-    }
-    let c = 2.0 * (u1 * u2).sqrt() / (u1 + u2);
-    (c * (u1 + u2) / 2.0).sqrt()
-}
-
-pub fn coupling_band(d: f64) -> usize {
-    ((d * 10.0).floor() as usize + 1).clamp(1, 10)
-}
+pub use super::coupling::band as coupling_band;
 
 /// Accumulators for one scope (a district or the zone/region aggregate).
 #[derive(Default, Clone)]
@@ -483,7 +716,9 @@ struct Acc {
 
 impl Simulation {
     pub(crate) fn observe(&mut self) -> MonthRecord {
-        self.gov.close_month();
+        for gov in &mut self.accounts {
+            gov.close_month();
+        }
         self.update_previous_aggregates();
         let nd = self.districts.len();
         // Scope nd = region, nd + 1 = all cluster districts together (the zone).
@@ -617,15 +852,16 @@ impl Simulation {
         let label = self.month_label(self.month);
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         let coupling = self.s.coupling.clone();
-        let norm = |x: f64, r: [f64; 3]| ((x - r[0]) / (r[1] - r[0])).clamp(0.0, 1.0);
-        let weighted = |parts: &[(f64, [f64; 3])]| {
-            let w: f64 = parts.iter().map(|(_, r)| r[2]).sum();
-            if w <= 0.0 {
-                0.0
-            } else {
-                parts.iter().map(|(x, r)| norm(*x, *r) * r[2]).sum::<f64>() / w
-            }
-        };
+        // Everyone living in each district, and the economy outside the modelled firms there.
+        let residents_all: Vec<f64> = (0..nd)
+            .map(|d| acc[d].residents + self.districts[d].background_residents)
+            .collect();
+        let rural: Vec<bool> = self
+            .districts
+            .iter()
+            .map(|d| d.kind == DistrictKind::Rural)
+            .collect();
+        let background_va = self.background.by_district(&residents_all, &rural);
         let red_line = self.s.environment.red_line_stock;
         let bg_children = self.s.households.background_children_per_resident;
         for scope in 0..=nd {
@@ -641,7 +877,25 @@ impl Simulation {
                 })
             };
             let emp: f64 = a.emp.iter().sum();
-            push("gdp", a.va);
+            let (background, residents_here) = match district {
+                Some(d) => (background_va[d], residents_all[d]),
+                None => (
+                    background_va
+                        .iter()
+                        .fold([0.0; 3], |t, v| [t[0] + v[0], t[1] + v[1], t[2] + v[2]]),
+                    residents_all.iter().sum(),
+                ),
+            };
+            push("gdp", a.va + background.iter().sum::<f64>());
+            push("gdp_primary", background[0]);
+            push("gdp_secondary", a.ind_va + background[1]);
+            push("gdp_tertiary", a.va - a.ind_va + background[2]);
+            push("modelled_firm_value_added", a.va);
+            push("background_value_added", background.iter().sum::<f64>());
+            push("residents", residents_here);
+            if district.is_none() {
+                push("zone_value_added", acc[zone].va);
+            }
             push("industrial_value_added", a.ind_va);
             push("leading_industry_share", ratio(a.leading_va, a.ind_va));
             push("chain_completeness", ratio(a.chain_x, a.chain_w));
@@ -778,29 +1032,26 @@ impl Simulation {
             let is_zone_scope = district.is_none_or(|d| self.is_cluster(d));
             if is_zone_scope {
                 let z_emp: f64 = z.emp.iter().sum();
-                let u1 = weighted(&[
-                    (va_per_ha, coupling.value_added_per_ha_cny_year),
-                    (ratio(z.va, z_emp), coupling.labour_productivity_cny_year),
-                    (ratio(z.rd, z.va), coupling.rd_intensity),
-                    (ratio(z.chain_x, z.chain_w), coupling.chain_completeness),
-                ]);
-                let u2 = weighted(&[
-                    (
-                        ratio(z.workers_here - z.living_elsewhere, z.workers_here),
-                        coupling.residents_per_worker,
-                    ),
-                    (seats_per_child, coupling.school_seats_per_child),
-                    (beds_per_1000, coupling.hospital_beds_per_1000),
-                    (
-                        ratio(commercial, residents),
-                        coupling.commercial_m2_per_resident,
-                    ),
-                    (ratio(z.settled, z.migrant_like), coupling.settled_share),
-                    (1.0 - pollution, coupling.clean_environment),
-                ]);
-                let dd = coupling_degree(u1, u2);
+                let inputs: super::coupling::Inputs = [
+                    va_per_ha,
+                    ratio(z.va, z_emp),
+                    ratio(z.rd, z.va),
+                    ratio(z.chain_x, z.chain_w),
+                    ratio(z.workers_here - z.living_elsewhere, z.workers_here),
+                    seats_per_child,
+                    beds_per_1000,
+                    ratio(commercial, residents),
+                    ratio(z.settled, z.migrant_like),
+                    pollution,
+                ];
+                let (u1, u2) = super::coupling::subsystems(&inputs, &coupling);
+                let dd = super::coupling::coordination(u1, u2);
                 push("industry_subsystem", u1);
                 push("city_subsystem", u2);
+                push(
+                    "coupling_type",
+                    super::coupling::lag_type(u1, u2, coupling.synchronous_gap),
+                );
                 push("coupling_coordination", dd);
                 push("coupling_band", coupling_band(dd) as f64);
             }
@@ -824,19 +1075,41 @@ impl Simulation {
                 }
                 push("price_index", ratio(pv, v));
                 push("worker_agents", self.workers.len() as f64);
-                let f = &self.gov.flows;
-                push("fiscal_revenue", self.gov.annual_revenue());
-                push("fiscal_expenditure", self.gov.annual_expenditure());
-                push("land_revenue", f.land_revenue * 12.0);
-                push("capital_spending", f.capital_spending * 12.0);
-                push("capital_cut", f.capital_cut * 12.0);
-                push("government_debt", self.gov.debt());
-                push("ppp_obligations", self.gov.ppp_obligations());
+                let [zone_gov, city_gov] = &self.accounts;
+                let both = |f: fn(&super::public::Government) -> f64| f(zone_gov) + f(city_gov);
+                let revenue = both(|g| g.annual_revenue());
+                push("fiscal_revenue", revenue);
+                push("fiscal_expenditure", both(|g| g.annual_expenditure()));
+                push("land_revenue", both(|g| g.flows.land_revenue) * 12.0);
+                push("capital_planned", both(|g| g.flows.capital_planned) * 12.0);
                 push(
-                    "debt_to_revenue",
-                    ratio(self.gov.debt(), self.gov.annual_revenue()),
+                    "capital_spending",
+                    both(|g| g.flows.capital_spending) * 12.0,
                 );
-                push("government_cash", self.gov.cash);
+                push("capital_cut", both(|g| g.flows.capital_cut) * 12.0);
+                let debt = both(|g| g.debt());
+                let ppp = both(|g| g.ppp_obligations());
+                push("government_debt", debt);
+                push("ppp_obligations", ppp);
+                push("debt_incl_ppp", debt + ppp);
+                push("debt_to_revenue", ratio(debt, revenue));
+                push("government_cash", both(|g| g.cash));
+                push("zone_account_debt", zone_gov.debt());
+                push("zone_account_cash", zone_gov.cash);
+                push("zone_account_revenue", zone_gov.annual_revenue());
+                push("city_budget_debt", city_gov.debt());
+                push("city_budget_cash", city_gov.cash);
+                push("city_budget_revenue", city_gov.annual_revenue());
+                push("public_cost_cumulative", self.costs.total());
+                let planned: f64 = self.capital.planned.iter().sum();
+                let cut: f64 = self.capital.cut.iter().sum();
+                push("capital_planned_cumulative", planned);
+                push("capital_cut_cumulative", cut);
+                push("capital_cut_share", ratio(cut, planned));
+                let units: f64 = self.districts.iter().map(|d| d.housing[1].floor()).sum();
+                let occupied: f64 = self.districts.iter().map(|d| d.occupied[1] as f64).sum();
+                push("public_rental_units", units);
+                push("occupancy.public_rental", ratio(occupied, units));
                 push("guarantee_fund_capital", self.fund.capital);
                 push("guarantee_fund_losses", self.fund.cumulative_losses);
                 push("guaranteed_loans", self.fund.outstanding);
@@ -860,6 +1133,25 @@ impl Simulation {
                         indicator: format!("employment.{}", sector.id),
                         value: e,
                     });
+                }
+                for cost in super::costs::Cost::ALL {
+                    rows.push(Row {
+                        district: None,
+                        indicator: format!("public_cost.{}", cost.id()),
+                        value: self.costs.get(cost),
+                    });
+                }
+                for (k, (_, kind)) in super::costs::CAPITAL_KINDS.iter().enumerate() {
+                    for (what, values) in [
+                        ("capital_planned", &self.capital.planned),
+                        ("capital_cut", &self.capital.cut),
+                    ] {
+                        rows.push(Row {
+                            district: None,
+                            indicator: format!("{what}.{kind}"),
+                            value: values[k],
+                        });
+                    }
                 }
             }
         }
@@ -888,23 +1180,23 @@ mod tests {
                 || row
                     .indicator
                     .strip_prefix("employment.")
-                    .is_some_and(|s| sim.economy().sectors.iter().any(|x| x.id == s));
+                    .is_some_and(|s| sim.economy().sectors.iter().any(|x| x.id == s))
+                || row
+                    .indicator
+                    .strip_prefix("public_cost.")
+                    .is_some_and(|s| crate::model::costs::Cost::ALL.iter().any(|c| c.id() == s))
+                || ["capital_planned.", "capital_cut."].iter().any(|p| {
+                    row.indicator.strip_prefix(p).is_some_and(|s| {
+                        crate::model::costs::CAPITAL_KINDS
+                            .iter()
+                            .any(|(_, k)| *k == s)
+                    })
+                });
             assert!(
                 known,
                 "indicator `{}` is recorded but not catalogued",
                 row.indicator
             );
         }
-    }
-
-    #[test]
-    fn coupling_degree_matches_its_definition() {
-        // Balanced: C = 1, T = 0.5, D = √0.5.
-        assert!((coupling_degree(0.5, 0.5) - 0.5f64.sqrt()).abs() < 1e-12);
-        // Unbalanced subsystems are penalised: D(0.8, 0.2) < D(0.5, 0.5) though T is equal.
-        assert!(coupling_degree(0.8, 0.2) < coupling_degree(0.5, 0.5));
-        assert_eq!(coupling_band(0.0), 1);
-        assert_eq!(coupling_band(0.55), 6);
-        assert_eq!(coupling_band(1.0), 10);
     }
 }

@@ -135,25 +135,26 @@ pub fn check(sim: &Simulation) -> Result<(), Violation> {
         }
     }
 
-    // Money: the government's cash identity; the guarantee fund never negative.
-    let gap = sim.gov.cash_identity_gap();
-    let scale =
-        sim.gov.flows.cash_start.abs() + sim.gov.flows.revenue + sim.gov.flows.expenditure + 1.0;
-    if gap.abs() > 1e-9 * scale {
-        let f = sim.gov.flows;
-        return fail(
-            "money.cash_identity",
-            format!(
-                "cash {:.2} != start {:.2} + revenue {:.2} − expenditure {:.2} + borrowing {:.2} − repayment {:.2} (gap {gap:.4})",
-                sim.gov.cash, f.cash_start, f.revenue, f.expenditure, f.borrowing, f.repayment
-            ),
-        );
-    }
-    if sim.gov.cash < -TOLERANCE * scale {
-        return fail(
-            "money.cash_non_negative",
-            format!("government cash is {:.2}", sim.gov.cash),
-        );
+    // Money: each account's cash identity; the guarantee fund never negative.
+    for (name, gov) in ["zone account", "city budget"].iter().zip(&sim.accounts) {
+        let gap = gov.cash_identity_gap();
+        let f = gov.flows;
+        let scale = f.cash_start.abs() + f.revenue + f.expenditure + 1.0;
+        if gap.abs() > 1e-9 * scale {
+            return fail(
+                "money.cash_identity",
+                format!(
+                    "{name}: cash {:.2} != start {:.2} + revenue {:.2} − expenditure {:.2} + borrowing {:.2} − repayment {:.2} (gap {gap:.4})",
+                    gov.cash, f.cash_start, f.revenue, f.expenditure, f.borrowing, f.repayment
+                ),
+            );
+        }
+        if gov.cash < -TOLERANCE * scale {
+            return fail(
+                "money.cash_non_negative",
+                format!("{name}: cash is {:.2}", gov.cash),
+            );
+        }
     }
     if sim.fund.capital < 0.0 {
         return fail(
@@ -170,8 +171,10 @@ pub fn check(sim: &Simulation) -> Result<(), Violation> {
             fail(name, format!("value is {v}"))
         }
     };
-    finite("finite.government_cash", sim.gov.cash)?;
-    finite("finite.government_debt", sim.gov.debt())?;
+    for gov in &sim.accounts {
+        finite("finite.government_cash", gov.cash)?;
+        finite("finite.government_debt", gov.debt())?;
+    }
     for f in &sim.firms {
         for v in [
             f.tfp,
@@ -291,7 +294,7 @@ mod tests {
     #[test]
     fn cash_identity_break_is_caught() {
         let mut sim = short_sim(2);
-        sim.gov.cash += 1000.0;
+        sim.accounts[crate::model::CITY].cash += 1000.0;
         assert_eq!(violated(&sim), "money.cash_identity");
     }
 

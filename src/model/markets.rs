@@ -17,6 +17,7 @@ impl Simulation {
             m.external_demand_growth_per_year * (1.0 - m.demand_growth_decay_per_year).dpow(years);
         self.markets.trend_level *= (1.0 + growth).dpow(1.0 / 12.0);
         if self.month > 0 {
+            self.background.advance(&self.s.background, self.month);
             // The outside wage (what workers earn elsewhere) grows with national wages.
             let g = (1.0 + m.outside_wage_growth_per_year).dpow(1.0 / 12.0);
             for w in &mut self.outside_wage {
@@ -84,8 +85,9 @@ impl Simulation {
                     self.prev.consumption[di] * self.economy.sectors[s].household_budget_share;
             }
         }
-        let ecommerce = self.s.policy.rural_ecommerce_cny_per_year
-            / self.s.households.ecommerce_reference_cny_per_year;
+        // Reach saturates: half the full gain at the reference spending, never more than all of it.
+        let spend = self.s.policy.rural_ecommerce_cny_per_year.max(0.0);
+        let ecommerce = spend / (spend + self.s.households.ecommerce_reference_cny_per_year);
         // Demand from outside the modelled economy: for region markets, buyers outside the region
         // (trend × AR(1) shock × rural e-commerce reach); for district markets, the background
         // residents, whose spending grows with the outside wage.

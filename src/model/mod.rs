@@ -8,7 +8,10 @@
 #![deny(clippy::disallowed_methods)]
 
 pub mod agents;
+pub mod background;
 mod budget;
+pub mod costs;
+pub mod coupling;
 pub mod detmath;
 mod entry;
 pub mod indicators;
@@ -27,6 +30,7 @@ pub mod world;
 
 use crate::scenario::{Premises, Scenario, ScenarioFile};
 use agents::{Firm, FirmStatus, NO_FIRM, Origin, Worker};
+pub use budget::{CITY, ZONE};
 use detmath::DetMath;
 use indicators::MonthRecord;
 use public::{Delivery, Government, GuaranteeFund};
@@ -150,7 +154,12 @@ pub struct Simulation {
     pub(crate) travel: Travel,
     pub(crate) firms: Vec<Firm>,
     pub(crate) workers: Vec<Worker>,
-    pub(crate) gov: Government,
+    /// The zone account and the city budget ([`budget::ZONE`], [`budget::CITY`]).
+    pub(crate) accounts: [Government; 2],
+    pub(crate) costs: costs::PublicCosts,
+    pub(crate) capital: costs::CapitalLedger,
+    /// The district's economy outside the modelled firms.
+    pub(crate) background: background::Background,
     pub(crate) fund: GuaranteeFund,
     pub(crate) pools: Pools,
     pub(crate) markets: Markets,
@@ -200,7 +209,16 @@ impl Simulation {
             s.labour.initial_wage_high_cny,
         ];
         let mut sim = Simulation {
-            gov: Government::new(s.government.initial_cash_cny, s.government.initial_debt_cny),
+            accounts: [
+                Government::new(s.government.initial_cash_cny, s.government.initial_debt_cny),
+                Government::new(
+                    s.city_budget.initial_cash_cny,
+                    s.city_budget.initial_debt_cny,
+                ),
+            ],
+            costs: costs::PublicCosts::default(),
+            capital: costs::CapitalLedger::default(),
+            background: background::Background::new(&s.background),
             fund: GuaranteeFund {
                 leverage: s.policy.guarantee_leverage,
                 ..GuaranteeFund::default()
@@ -271,8 +289,9 @@ impl Simulation {
     pub fn economy(&self) -> &Economy {
         &self.economy
     }
-    pub fn government(&self) -> &Government {
-        &self.gov
+    /// The zone account ([`budget::ZONE`]) or the city budget ([`budget::CITY`]).
+    pub fn account(&self, account: usize) -> &Government {
+        &self.accounts[account]
     }
     pub fn guarantee_fund(&self) -> &GuaranteeFund {
         &self.fund
@@ -347,7 +366,9 @@ impl Simulation {
     pub fn step(&mut self) -> MonthRecord {
         self.counters = MonthCounters::default();
         self.apply_policy_changes();
-        self.gov.begin_month();
+        for gov in &mut self.accounts {
+            gov.begin_month();
+        }
         self.exogenous_drivers(); // 1
         self.government_budget(); // 2
         self.advance_stocks(); // 3
@@ -589,13 +610,15 @@ impl Simulation {
                     if self.is_cluster(di) && !draws.chance(survival) {
                         continue;
                     }
-                    let paid_before = self.gov.accrued.land_sales;
+                    let account = self.account_of(di);
+                    let paid_before = self.accounts[account].accrued.land_sales;
                     let fi = self.firms.len();
                     self.found_firm(si, di, scale, key);
                     // Land paid `lag` months ago: what the land fund has not yet paid out.
-                    let paid = self.gov.accrued.land_sales - paid_before;
-                    self.gov.accrued.land_sales = paid_before;
-                    self.gov.land_fund += paid * (1.0 - 1.0 / spread).dpowi(lag as i32);
+                    let gov = &mut self.accounts[account];
+                    let paid = gov.accrued.land_sales - paid_before;
+                    gov.accrued.land_sales = paid_before;
+                    gov.land_fund += paid * (1.0 - 1.0 / spread).dpowi(lag as i32);
                     let firm = &mut self.firms[fi];
                     match firm.status {
                         FirmStatus::Approval if lag >= approval => {
@@ -619,7 +642,9 @@ impl Simulation {
     /// the run).
     fn probe_ordinary_month(&self) -> Simulation {
         let mut probe = self.clone();
-        probe.gov.accrued = public::Accrued::default();
+        for gov in &mut probe.accounts {
+            gov.accrued = public::Accrued::default();
+        }
         probe.production_and_investment();
         probe
     }
@@ -646,16 +671,38 @@ impl Simulation {
     /// (taxes and fees of the 2015 firms, transfers, the land fund's payout), so the debt rule
     /// and the first month's budget see a history, not an empty account.
     fn seed_fiscal_history(&mut self, probe: &Simulation) {
-        let accrued = &probe.gov.accrued;
         let g = &self.s.government;
-        let land = self.gov.land_fund / g.land_revenue_spread_months.max(1.0);
-        let monthly = accrued.taxes + accrued.fees + land + g.transfers_cny_per_year / 12.0;
         let months = g.debt_rule_revenue_months.max(12) as usize;
-        self.gov.revenue_history = std::iter::repeat_n(monthly, months).collect();
-        // The first month collects what the 2015 state accrued in December (revenue only: the
-        // probe's subsidies include month 0's own January events).
-        self.gov.accrued.taxes += accrued.taxes;
-        self.gov.accrued.fees += accrued.fees;
+        let transfers = [
+            g.transfers_cny_per_year,
+            self.s.city_budget.transfers_cny_per_year,
+        ];
+        let residents = self.residents();
+        let rural: Vec<bool> = self
+            .districts
+            .iter()
+            .map(|d| d.kind == crate::scenario::DistrictKind::Rural)
+            .collect();
+        let background_taxes = self
+            .background
+            .by_district(&residents, &rural)
+            .iter()
+            .map(|v| v.iter().sum::<f64>())
+            .sum::<f64>()
+            * self.s.background.tax_share
+            / 12.0;
+        for a in [ZONE, CITY] {
+            let accrued = probe.accounts[a].accrued;
+            let gov = &mut self.accounts[a];
+            let land = gov.land_fund / g.land_revenue_spread_months.max(1.0);
+            let background = if a == CITY { background_taxes } else { 0.0 };
+            let monthly = accrued.taxes + accrued.fees + land + transfers[a] / 12.0 + background;
+            gov.revenue_history = std::iter::repeat_n(monthly, months).collect();
+            // The first month collects what the 2015 state accrued in December (revenue only:
+            // the probe's subsidies include month 0's own January events).
+            gov.accrued.taxes += accrued.taxes;
+            gov.accrued.fees += accrued.fees;
+        }
     }
 
     /// Firm scale from a Pareto law truncated to the scenario's maximum (heavy-tailed sizes), by
@@ -710,6 +757,7 @@ impl Simulation {
             high_tech: false,
             anchor: false,
             listed: false,
+            outside_equity: 0.0,
             stalled: false,
             loss_months: 0,
             output: 0.0,

@@ -4,6 +4,8 @@
 
 use super::Simulation;
 use super::agents::{NO_FIRM, Origin};
+use super::budget::{CITY, ZONE};
+use super::costs::Cost;
 use super::detmath::DetMath;
 use super::streams::{Draw, Source, newcomer_key};
 use super::world::Tenure;
@@ -34,7 +36,7 @@ impl Simulation {
                 w.reservation *= 1.0 - self.s.labour.reservation_decay_per_month;
             }
         }
-        self.gov.accrued.subsidies += talent_topups;
+        self.charge(ZONE, Cost::Talent, talent_topups);
         self.counters.talent_subsidy += talent_topups;
         self.training();
         self.settlement();
@@ -57,9 +59,11 @@ impl Simulation {
             .iter()
             .filter(|w| w.settled && w.origin.is_migrant_like())
             .count() as f64;
-        self.gov.accrued.social += settled_covered
+        let social = settled_covered
             * policy.social_security_coverage
             * self.s.government.social_security_cny_per_settled_month;
+        self.accounts[CITY].accrued.social += social;
+        self.costs.add(Cost::SocialSecurity, social);
         // Perceived expected income of a newcomer, with a perception delay.
         let jf = if self.prev.searchers > 0.0 {
             self.prev.hires / self.prev.searchers
@@ -101,7 +105,7 @@ impl Simulation {
         let cluster = self.main_cluster;
         let seats: f64 = self.districts.iter().map(|d| d.training_seats).sum();
         let mut used: f64 = in_training.iter().sum();
-        self.gov.accrued.subsidies += used * cost;
+        self.charge(ZONE, Cost::VocationalTraining, used * cost);
         // Order lists: firms with open positions one skill up take trainees (R2.5, R3.3).
         let ordering: [Vec<usize>; 3] = std::array::from_fn(|k| {
             (0..self.firms.len())
@@ -142,6 +146,10 @@ impl Simulation {
                 } else {
                     NO_FIRM
                 };
+                if ordered != NO_FIRM {
+                    let cost = self.s.lever_costs.order_training_cny_per_trainee;
+                    self.charge(ZONE, Cost::OrderTraining, cost);
+                }
                 let w = &mut self.workers[i];
                 w.training_left = h.training_months;
                 w.ordered_by = ordered;
@@ -310,7 +318,8 @@ impl Simulation {
             let w = self.new_worker(origin, skill, key);
             let skill = w.skill;
             if origin == Origin::Migrant && skill == 2 {
-                self.gov.accrued.subsidies += policy.talent_settling_grant_cny;
+                let grant = policy.talent_settling_grant_cny;
+                self.charge(ZONE, Cost::Talent, grant);
             }
             self.workers.push(w);
             let i = self.workers.len() - 1;

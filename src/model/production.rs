@@ -4,11 +4,13 @@
 
 use super::Simulation;
 use super::agents::{FirmStatus, NO_FIRM};
+use super::budget::{CITY, ZONE};
+use super::costs::Cost;
 use super::detmath::DetMath;
 use super::sampling;
 use super::streams::Draw;
 use super::world::Land;
-use crate::scenario::{Premises, SectorGroup};
+use crate::scenario::{DistrictKind, Premises, SectorGroup};
 
 impl Simulation {
     /// Agglomeration (same-sector employment of *other* firms in the district, last month) times
@@ -251,8 +253,8 @@ impl Simulation {
                 / (self.incubator_capital + fp.incubator_cny_per_firm * young.max(1.0))
         };
         let loan_rate = self.loan_rate();
-        let mut taxes = 0.0;
-        let mut fees = 0.0;
+        let mut taxes = [0.0; 2];
+        let mut fees = [0.0; 2];
         for fi in 0..self.firms.len() {
             if self.firms[fi].status != FirmStatus::Operating {
                 continue;
@@ -322,9 +324,11 @@ impl Simulation {
                 - fixed
                 - (rd - rd_subsidy);
             let income_tax = self.s.government.income_tax_rate * profit.max(0.0);
-            taxes += vat_paid * self.s.government.vat_local_share
+            let account = usize::from(self.districts[di].kind != DistrictKind::Cluster);
+            let firm = &mut self.firms[fi];
+            taxes[account] += vat_paid * self.s.government.vat_local_share
                 + income_tax * self.s.government.income_tax_local_share;
-            fees += firm.workers() as f64 * self.s.government.fees_cny_per_worker_month;
+            fees[account] += firm.workers() as f64 * self.s.government.fees_cny_per_worker_month;
             firm.output = y;
             firm.value_added = value_added;
             firm.profit = profit;
@@ -337,7 +341,10 @@ impl Simulation {
             firm.debt -= repay;
             firm.guaranteed_debt -= repay_g;
             self.fund.outstanding = (self.fund.outstanding - repay_g).max(0.0);
-            firm.cash += profit - income_tax + depreciation - repay - repay_g;
+            // Listed firms pay their outside shareholders (the raised equity dilutes the owners).
+            let dividends =
+                firm.outside_equity * self.s.finance.listed_dividend_yield_per_year / 12.0;
+            firm.cash += profit - income_tax + depreciation - repay - repay_g - dividends;
             // Owners take out cash beyond a working reserve: growth must then be financed.
             let max_cash = fp.max_cash_months_of_revenue * revenue.max(0.0);
             if firm.cash > max_cash {
@@ -411,9 +418,12 @@ impl Simulation {
                 };
             }
         }
-        self.gov.accrued.taxes += taxes;
-        self.gov.accrued.fees += fees;
-        self.gov.accrued.subsidies += self.counters.rd_subsidy + self.counters.interest_subsidy;
+        for account in [ZONE, CITY] {
+            self.accounts[account].accrued.taxes += taxes[account];
+            self.accounts[account].accrued.fees += fees[account];
+        }
+        self.charge(ZONE, Cost::RdSubsidy, self.counters.rd_subsidy);
+        self.charge(ZONE, Cost::InterestSubsidy, self.counters.interest_subsidy);
         self.ipo_listings();
     }
 
@@ -456,7 +466,10 @@ impl Simulation {
                     let bought =
                         Land::transfer(&mut d.land.serviced_free, &mut d.land.occupied, ha);
                     self.firms[fi].land_ha += bought;
-                    self.gov.accrued.land_sales += cost;
+                    let account = self.account_of(di);
+                    self.accounts[account].accrued.land_sales += cost;
+                    let full = cost / (1.0 - self.s.policy.land_price_discount).max(1e-12);
+                    self.costs.add(Cost::LandPriceDiscount, full - cost);
                 } else if free_floor >= floor_need * buffer {
                     self.districts[di].factory_floor_used += floor_need * buffer;
                     self.firms[fi].floor_rented += floor_need * buffer;
@@ -589,7 +602,7 @@ impl Simulation {
                 firm.capital = capital_after;
                 firm.automation += step;
                 firm.tfp = tfp;
-                self.gov.accrued.subsidies += subsidy;
+                self.charge(ZONE, Cost::TechUpgradeSubsidy, subsidy);
             }
         }
     }
@@ -655,9 +668,10 @@ impl Simulation {
             let invest = equity.min((k_star - firm.capital).max(0.0));
             let firm = &mut self.firms[fi];
             firm.listed = true;
+            firm.outside_equity += equity;
             firm.capital += invest;
             firm.cash += equity - invest;
-            self.gov.accrued.subsidies += self.s.finance.ipo_support_cost_cny;
+            self.charge(ZONE, Cost::IpoSupport, self.s.finance.ipo_support_cost_cny);
         }
     }
 
@@ -714,7 +728,7 @@ impl Simulation {
                             let land = &mut self.districts[di].land;
                             let back =
                                 Land::transfer(&mut land.idle, &mut land.serviced_free, moved);
-                            self.counters.land_reclaimed += back;
+                            self.land_reclaimed(di, back);
                         }
                     } else if self.reopening_pays(fi) {
                         let firm = &mut self.firms[fi];
@@ -817,7 +831,7 @@ impl Simulation {
         }
         if guaranteed > 0.0 {
             let topup = self.fund.default_loss(guaranteed, recovery);
-            self.gov.accrued.subsidies += topup;
+            self.charge(ZONE, Cost::GuaranteeFund, topup);
         }
         moved
     }
@@ -830,7 +844,17 @@ impl Simulation {
         firm.land_ha = 0.0;
         let land = &mut self.districts[di].land;
         let moved = Land::transfer(&mut land.idle, &mut land.serviced_free, ha);
-        self.counters.land_reclaimed += moved;
+        self.land_reclaimed(di, moved);
+    }
+
+    /// Reclaimed idle land: counted, and its holder compensated from the district's account.
+    fn land_reclaimed(&mut self, di: usize, ha: f64) {
+        self.counters.land_reclaimed += ha;
+        let compensation = ha
+            * self.districts[di].land_price
+            * self.s.lever_costs.land_reclamation_compensation_share;
+        let account = self.account_of(di);
+        self.charge(account, Cost::LandReclamation, compensation);
     }
 
     /// Owners of closed plants sell some on privately each month, whatever the rules.
@@ -864,7 +888,7 @@ impl Simulation {
                 true
             }
         });
-        self.counters.land_reclaimed += moved_total;
+        self.land_reclaimed(di, moved_total);
     }
 
     /// Chain completeness of every (district, sector): suppliers present in the district cover

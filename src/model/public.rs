@@ -1,4 +1,4 @@
-//! The one public budget (cash, debt by instrument, PPP obligations) and the credit-guarantee fund.
+//! A public account (cash, debt by instrument, PPP obligations; the zone's and the city's) and the credit-guarantee fund.
 //! Every change of cash goes through [`Government::receive`], [`Government::spend`],
 //! [`Government::borrow`] or [`Government::repay`], so the monthly cash identity can be checked.
 
@@ -15,6 +15,7 @@ pub struct Flows {
     pub repayment: f64,
     pub capital_spending: f64,
     pub capital_cut: f64,
+    pub capital_planned: f64,
     pub land_revenue: f64,
 }
 

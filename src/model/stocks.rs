@@ -200,7 +200,8 @@ impl Simulation {
                     wanted / h.units_per_ha,
                 );
                 if ha > 0.0 {
-                    self.gov.accrued.land_sales += ha * residential_price;
+                    let account = self.account_of(di);
+                    self.accounts[account].accrued.land_sales += ha * residential_price;
                     self.pipeline.push(Delivery {
                         month: self.month + lag,
                         district: di,

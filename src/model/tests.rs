@@ -140,7 +140,7 @@ fn an_automation_step_replaces_jobs_at_equal_output() {
         "output {before} → {after} after replacing {jobs} of {low} low-skill jobs"
     );
     assert!(
-        sim.gov.accrued.subsidies > 0.0,
+        sim.accounts[crate::model::ZONE].accrued.subsidies > 0.0,
         "the budget paid the subsidy"
     );
 }

@@ -160,6 +160,8 @@ pub struct Summary {
     pub provenance: Provenance,
     pub peak_firms: usize,
     pub peak_worker_agents: usize,
+    /// Implementation failures: plans cut by more than 10 %, public stocks more than half empty.
+    pub warnings: Vec<String>,
     /// Final value of every indicator: district id (or `region`) → indicator → value.
     pub final_values: BTreeMap<String, BTreeMap<String, f64>>,
 }
@@ -201,6 +203,7 @@ pub fn summary(scenario: &Scenario, seed: u64, run: &RunOutput, wall_time_s: f64
         },
         peak_firms: run.peak_firms,
         peak_worker_agents: run.peak_workers,
+        warnings: crate::experiment::implementation_warnings(run),
         final_values,
     }
 }

@@ -1,7 +1,7 @@
 //! Figures. Text is drawn with an embedded Chinese+Latin font (WenQuanYi Micro Hei subset), so the
 //! PNGs look the same on any machine, with no system font; SVGs name a font-family fallback list.
 
-use crate::model::indicators::{MonthRecord, indicator};
+use crate::model::indicators::MonthRecord;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use std::path::Path;
@@ -78,13 +78,9 @@ pub fn series(
     }
 }
 
+/// An indicator's name with its scope (what it counts).
 pub fn name(id: &str, lang: Lang) -> String {
-    indicator(id)
-        .map(|d| match lang {
-            Lang::Zh => d.name_zh.to_string(),
-            Lang::En => d.name_en.to_string(),
-        })
-        .unwrap_or_else(|| id.to_string())
+    crate::model::indicators::label(id, lang == Lang::Zh)
 }
 
 /// The key indicators of one run on one page (3 × 2 panels).

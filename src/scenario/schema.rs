@@ -30,8 +30,11 @@ pub struct ScenarioFile {
     pub land: LandSpec,
     pub infrastructure: InfrastructureSpec,
     pub government: GovernmentSpec,
+    pub city_budget: CityBudgetSpec,
+    pub lever_costs: LeverCostSpec,
     pub finance: FinanceSpec,
     pub environment: EnvironmentSpec,
+    pub background: BackgroundSpec,
     pub coupling: CouplingSpec,
     pub policy: PolicySpec,
     /// Uncertain parameters for sweeps: dotted key → distribution.
@@ -446,6 +449,50 @@ pub struct GovernmentSpec {
     pub debt_rule_revenue_months: u32,
     /// Land-sale receipts go to a land fund that pays them into the budget over this many months.
     pub land_revenue_spread_months: f64,
+    /// Cash above this many months of mandatory spending repays debt (the treasurer's rule).
+    pub working_balance_months: f64,
+    /// Cash left above the working balance once debt is repaid funds more of the account's capital
+    /// plan, in its proportions, up to this multiple of the month's plan.
+    pub surplus_plan_multiple: f64,
+}
+
+/// The city (district) budget: the general budget of the non-zone districts. It collects the
+/// taxes of the economy outside the zone and pays the city's services and capital plan; the zone
+/// account ([government]) pays the zone's. Interest, repayment and land-fund rules are those of
+/// [government].
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CityBudgetSpec {
+    pub initial_cash_cny: f64,
+    pub initial_debt_cny: f64,
+    pub transfers_cny_per_year: f64,
+    pub administration_cny_per_year: f64,
+    pub administration_growth_per_year: f64,
+    pub debt_limit_revenue_multiple: f64,
+    /// Public services per resident not in the modelled labour market (background residents),
+    /// CNY a month.
+    pub service_cost_cny_per_background_resident_month: f64,
+    pub working_balance_months: f64,
+}
+
+/// What the levers without a budget line of their own cost to run.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeverCostSpec {
+    /// Staff and running costs of the one-stop approval centre, CNY a year per month of approval
+    /// time cut below `approval_reference_months`.
+    pub approval_centre_cny_per_year_per_month_cut: f64,
+    pub approval_reference_months: f64,
+    /// The promotion team's work (trips, fairs, due diligence) per prospect it targets.
+    pub chain_targeting_cny_per_prospect: f64,
+    /// Joint planning work of five plans in one, CNY a year.
+    pub five_plans_cny_per_year: f64,
+    /// The bank–enterprise matching programme, CNY a year.
+    pub bank_matching_cny_per_year: f64,
+    /// Order training: curriculum and placement work per trainee a firm orders.
+    pub order_training_cny_per_trainee: f64,
+    /// Compensation to the holder per CNY of the land price of reclaimed idle land.
+    pub land_reclamation_compensation_share: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -458,6 +505,9 @@ pub struct FinanceSpec {
     pub default_recovery_share: f64,
     pub loan_term_months: f64,
     pub ipo_support_cost_cny: f64,
+    /// Dividends a listed firm pays on the equity it raised, a year: the raised equity dilutes
+    /// the owners rather than being a gift.
+    pub listed_dividend_yield_per_year: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -468,21 +518,53 @@ pub struct EnvironmentSpec {
     pub red_line_pollution_threshold: f64,
 }
 
+/// The district's economy outside the modelled firms, as exogenous growth paths (2015 prices).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackgroundSpec {
+    /// Agriculture value added at the start, CNY a year.
+    pub primary_cny_per_year: f64,
+    pub primary_growth_per_year: f64,
+    /// Construction and industry outside the modelled sectors, CNY a year at the start.
+    pub secondary_cny_per_year: f64,
+    pub secondary_growth_per_year: f64,
+    /// Public and other services outside the modelled sectors, per resident and year.
+    pub services_cny_per_resident_year: f64,
+    pub services_growth_per_year: f64,
+    /// Each growth rate slows by this share of itself a year.
+    pub growth_decay_per_year: f64,
+    /// Local general-budget revenue per CNY of background value added (the city budget's).
+    pub tax_share: f64,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CouplingSpec {
-    /// Fixed normalisation references [min, max, weight] per component, so D is comparable across
-    /// runs; weights are relative within each subsystem.
-    pub value_added_per_ha_cny_year: [f64; 3],
-    pub labour_productivity_cny_year: [f64; 3],
-    pub rd_intensity: [f64; 3],
-    pub chain_completeness: [f64; 3],
-    pub residents_per_worker: [f64; 3],
-    pub school_seats_per_child: [f64; 3],
-    pub hospital_beds_per_1000: [f64; 3],
-    pub commercial_m2_per_resident: [f64; 3],
-    pub settled_share: [f64; 3],
-    pub clean_environment: [f64; 3],
+    /// Normalisation range and entropy weight of each sub-indicator, from the reference panel
+    /// `scenarios/reference/coupling_panel.csv` (see `chancheng coupling-weights`). Money in 2015
+    /// prices. Weights are relative within each subsystem.
+    pub value_added_per_ha_cny_year: CouplingReference,
+    pub labour_productivity_cny_year: CouplingReference,
+    pub rd_intensity: CouplingReference,
+    pub chain_completeness: CouplingReference,
+    pub resident_worker_share: CouplingReference,
+    pub school_seats_per_child: CouplingReference,
+    pub hospital_beds_per_1000: CouplingReference,
+    pub commercial_m2_per_resident: CouplingReference,
+    pub settled_share: CouplingReference,
+    /// A negative indicator: more pollution is worse.
+    pub pollution_to_red_line: CouplingReference,
+    /// |U₁ − U₂| at or below which the subsystems count as synchronous (同步型).
+    pub synchronous_gap: f64,
+}
+
+/// The panel's minimum and maximum of a sub-indicator and its entropy weight.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouplingReference {
+    pub min: f64,
+    pub max: f64,
+    pub weight: f64,
 }
 
 /// Infrastructure and public-service investment of one district, per year. Items a plan does not

@@ -671,34 +671,48 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
     c.share("environment.decay_per_month", s.environment.decay_per_month);
     c.positive("environment.red_line_stock", s.environment.red_line_stock);
 
-    for (key, pair) in [
-        (
-            "value_added_per_ha_cny_year",
-            s.coupling.value_added_per_ha_cny_year,
-        ),
-        (
-            "labour_productivity_cny_year",
-            s.coupling.labour_productivity_cny_year,
-        ),
-        ("rd_intensity", s.coupling.rd_intensity),
-        ("chain_completeness", s.coupling.chain_completeness),
-        ("residents_per_worker", s.coupling.residents_per_worker),
-        ("school_seats_per_child", s.coupling.school_seats_per_child),
-        ("hospital_beds_per_1000", s.coupling.hospital_beds_per_1000),
-        (
-            "commercial_m2_per_resident",
-            s.coupling.commercial_m2_per_resident,
-        ),
-        ("settled_share", s.coupling.settled_share),
-        ("clean_environment", s.coupling.clean_environment),
-    ] {
-        if pair[1] <= pair[0] || pair[2] < 0.0 {
+    for (component, r) in crate::model::coupling::COMPONENTS
+        .iter()
+        .zip(s.coupling.references())
+    {
+        let key = format!("coupling.{}", component.key);
+        // Written so that NaN fails too.
+        if !(r.max > r.min && r.weight >= 0.0 && r.min.is_finite() && r.max.is_finite()) {
             c.fail(
-                format!("coupling.{key}"),
-                format!("[min, max, weight] needs max > min and weight >= 0; got {pair:?}"),
+                key,
+                format!(
+                    "needs finite min < max and weight >= 0; got min = {}, max = {}, weight = {}",
+                    r.min, r.max, r.weight
+                ),
             );
         }
     }
+    c.range(
+        "coupling.synchronous_gap",
+        s.coupling.synchronous_gap,
+        0.0,
+        1.0,
+    );
+
+    let b = &s.background;
+    c.non_negative("background.primary_cny_per_year", b.primary_cny_per_year);
+    c.non_negative(
+        "background.secondary_cny_per_year",
+        b.secondary_cny_per_year,
+    );
+    c.non_negative(
+        "background.services_cny_per_resident_year",
+        b.services_cny_per_resident_year,
+    );
+    for (key, rate) in [
+        ("primary_growth_per_year", b.primary_growth_per_year),
+        ("secondary_growth_per_year", b.secondary_growth_per_year),
+        ("services_growth_per_year", b.services_growth_per_year),
+    ] {
+        c.range(format!("background.{key}"), rate, -0.2, 0.3);
+    }
+    c.share("background.growth_decay_per_year", b.growth_decay_per_year);
+    c.share("background.tax_share", b.tax_share);
     for (key, u) in &s.uncertainty {
         let ok = match u {
             UncertainSpec::Uniform { low, high } => low < high,

@@ -166,13 +166,13 @@ fn public_rental_housing_lowers_the_pendulum_and_costs_the_budget() {
         Window::Last(12),
         Up,
     );
-    // The trade-off: the units are paid from the one budget.
+    // The trade-off: the units are paid by the public accounts.
     assert_effect(
         "public housing",
         &base,
         &alt,
         REGION,
-        "government_debt",
+        "public_cost_cumulative",
         Window::Last(12),
         Up,
     );

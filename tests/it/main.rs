@@ -5,6 +5,7 @@
 
 mod common;
 mod determinism;
+mod indicators;
 mod levers;
 mod pairing;
 mod provenance;
