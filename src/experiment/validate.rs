@@ -312,6 +312,11 @@ fn published_checks(records: &[MonthRecord]) -> Vec<Check> {
         });
     }
     out.retain(|c| !c.measured.is_nan() || !c.id.starts_with("district_"));
+    // Targets as a reader writes them (no 0.038000000000000006).
+    for c in &mut out {
+        let round = |x: f64| (x * 1e4).round() / 1e4;
+        c.target = (round(c.target.0), round(c.target.1));
+    }
     out
 }
 

@@ -121,20 +121,9 @@ impl Simulation {
             self.accounts[ZONE].bond_quota_left = policy.special_bond_quota_cny_per_year;
             self.accounts[ZONE].insurance_left = policy.insurance_capital_cny_per_year;
         }
-        // The city taxes the economy outside the modelled firms.
-        let residents = self.residents();
-        let rural: Vec<bool> = self
-            .districts
-            .iter()
-            .map(|d| d.kind == crate::scenario::DistrictKind::Rural)
-            .collect();
-        let background_va: f64 = self
-            .background
-            .by_district(&residents, &rural)
-            .iter()
-            .map(|v| v.iter().sum::<f64>())
-            .sum();
-        self.accounts[CITY].accrued.taxes += background_va * self.s.background.tax_share / 12.0;
+        // The city taxes last month's economy outside the modelled firms.
+        self.accounts[CITY].accrued.taxes +=
+            self.prev.background_va * self.s.background.tax_share / 12.0;
         let programmes = self.programme_costs();
         let years = self.month as f64 / 12.0;
         let mut mandatory = [0.0; 2];
@@ -250,16 +239,24 @@ impl Simulation {
                 repaid += x;
             }
             gov.repay(repaid);
-            // What is left funds more of the same plan, up to `surplus_plan_multiple` times it.
+            // What is left is spent (以收定支: revenue sets spending): on more of the same plan, up
+            // to `surplus_plan_multiple` times it, and the rest on public services outside the
+            // model's scope (salaries, pensions, culture…), so no account hoards cash.
             let items = self.plan_items(a);
             let planned: f64 = items.iter().map(|x| x.3).sum();
             let extra = excess.min(planned * self.s.government.surplus_plan_multiple);
+            let gov = &mut self.accounts[a];
             if extra > 0.0 && planned > 0.0 {
-                let gov = &mut self.accounts[a];
                 gov.spend(extra);
                 gov.flows.capital_spending += extra;
                 self.costs.add(Cost::CapitalPlan, extra);
                 self.commission(&items, extra / planned);
+            }
+            let gov = &mut self.accounts[a];
+            let other = excess - extra.max(0.0);
+            if other > 0.0 {
+                gov.spend(other);
+                gov.flows.other_spending = other;
             }
         }
     }

@@ -444,6 +444,12 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "share"
     ),
     ind!(
+        "other_public_spending",
+        "模型外公共支出",
+        "Surplus spent on public services outside the model (salaries, pensions, culture…)",
+        "CNY/yr"
+    ),
+    ind!(
         "debt_incl_ppp",
         "债务（含PPP支付义务）",
         "Government debt incl. PPP obligations",
@@ -615,6 +621,7 @@ pub fn scope(id: &str) -> Scope {
         | "land_revenue"
         | "capital_planned"
         | "capital_spending"
+        | "other_public_spending"
         | "capital_cut"
         | "government_debt"
         | "ppp_obligations"
@@ -696,6 +703,8 @@ struct Acc {
     high_tech: f64,
     workers_here: f64,
     living_elsewhere: f64,
+    /// Children of the workers employed here who live elsewhere.
+    elsewhere_children: f64,
     unemployed: f64,
     labour_force: f64,
     households: f64,
@@ -820,6 +829,7 @@ impl Simulation {
                     };
                     if elsewhere {
                         a.living_elsewhere += 1.0;
+                        a.elsewhere_children += w.children as f64;
                     }
                 }
                 let rent = match w.tenure {
@@ -862,6 +872,7 @@ impl Simulation {
             .map(|d| d.kind == DistrictKind::Rural)
             .collect();
         let background_va = self.background.by_district(&residents_all, &rural);
+        self.prev.background_va = background_va.iter().map(|v| v.iter().sum::<f64>()).sum();
         let red_line = self.s.environment.red_line_stock;
         let bg_children = self.s.households.background_children_per_resident;
         for scope in 0..=nd {
@@ -1032,15 +1043,20 @@ impl Simulation {
             let is_zone_scope = district.is_none_or(|d| self.is_cluster(d));
             if is_zone_scope {
                 let z_emp: f64 = z.emp.iter().sum();
+                // City functions are measured against the people the zone's industry employs: its
+                // residents plus its workers living elsewhere and their children. Workers moving
+                // in then change where people live, not how many the services must serve.
+                let served = residents + z.living_elsewhere + z.elsewhere_children;
+                let served_children = children + z.elsewhere_children;
                 let inputs: super::coupling::Inputs = [
                     va_per_ha,
                     ratio(z.va, z_emp),
                     ratio(z.rd, z.va),
                     ratio(z.chain_x, z.chain_w),
                     ratio(z.workers_here - z.living_elsewhere, z.workers_here),
-                    seats_per_child,
-                    beds_per_1000,
-                    ratio(commercial, residents),
+                    ratio(seats, served_children),
+                    ratio(beds, served / 1000.0),
+                    ratio(commercial, served),
                     ratio(z.settled, z.migrant_like),
                     pollution,
                 ];
@@ -1087,6 +1103,10 @@ impl Simulation {
                     both(|g| g.flows.capital_spending) * 12.0,
                 );
                 push("capital_cut", both(|g| g.flows.capital_cut) * 12.0);
+                push(
+                    "other_public_spending",
+                    both(|g| g.flows.other_spending) * 12.0,
+                );
                 let debt = both(|g| g.debt());
                 let ppp = both(|g| g.ppp_obligations());
                 push("government_debt", debt);

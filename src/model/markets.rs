@@ -31,6 +31,7 @@ impl Simulation {
             for s in &mut self.economy.sectors {
                 s.base_tfp *= a;
             }
+            self.markets.technology *= a;
         }
         {
             let rho = m.demand_shock_ar1;

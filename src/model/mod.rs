@@ -99,6 +99,8 @@ pub struct Markets {
     pub external_base: Vec<f64>,
     pub shock: Vec<f64>,
     pub trend_level: f64,
+    /// Technology level from exogenous TFP growth (1 at the start): cleaner production comes with it.
+    pub technology: f64,
 }
 
 /// Aggregates of the previous month that this month's decisions read (so that agent order does
@@ -122,6 +124,8 @@ pub struct Previous {
     pub searchers: f64,
     /// Household consumption spent in each district.
     pub consumption: Vec<f64>,
+    /// Value added outside the modelled firms, CNY a year (the city budget taxes it).
+    pub background_va: f64,
 }
 
 /// Events counted during one month.
@@ -444,6 +448,7 @@ impl Simulation {
             external_base: vec![0.0; nm],
             shock: vec![0.0; nm],
             trend_level: 1.0,
+            technology: 1.0,
         };
         // 1. Initial firms with their scale; 2015 same-sector employment ≈ Σ scale.
         let mut planned: Vec<(usize, usize, f64)> = Vec::new();
@@ -655,8 +660,7 @@ impl Simulation {
         let mut emissions = vec![0.0; self.districts.len()];
         for f in &probe.firms {
             if f.status == FirmStatus::Operating {
-                emissions[f.district] +=
-                    f.output / 1e6 * self.economy.sectors[f.sector].pollution_per_million;
+                emissions[f.district] += self.emissions_of(f);
             }
         }
         let decay = self.s.environment.decay_per_month.max(1e-9);
@@ -683,14 +687,13 @@ impl Simulation {
             .iter()
             .map(|d| d.kind == crate::scenario::DistrictKind::Rural)
             .collect();
-        let background_taxes = self
+        self.prev.background_va = self
             .background
             .by_district(&residents, &rural)
             .iter()
             .map(|v| v.iter().sum::<f64>())
-            .sum::<f64>()
-            * self.s.background.tax_share
-            / 12.0;
+            .sum();
+        let background_taxes = self.prev.background_va * self.s.background.tax_share / 12.0;
         for a in [ZONE, CITY] {
             let accrued = probe.accounts[a].accrued;
             let gov = &mut self.accounts[a];
@@ -961,6 +964,17 @@ impl Simulation {
         }
         let mut stream = self.streams.open(draw, entity, self.month);
         sampling::poisson(&mut stream, lambda).min(u64::from(u32::MAX)) as u32
+    }
+
+    /// Pollution a firm emits in a month: its sector's units per million CNY of output, less as
+    /// technology improves (`environment.intensity_technology_elasticity`).
+    pub(crate) fn emissions_of(&self, f: &Firm) -> f64 {
+        let intensity = self.economy.sectors[f.sector].pollution_per_million
+            / self
+                .markets
+                .technology
+                .dpow(self.s.environment.intensity_technology_elasticity);
+        f.output / 1e6 * intensity
     }
 
     pub(crate) fn is_cluster(&self, district: usize) -> bool {

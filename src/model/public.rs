@@ -16,6 +16,8 @@ pub struct Flows {
     pub capital_spending: f64,
     pub capital_cut: f64,
     pub capital_planned: f64,
+    /// Surplus spent on public services outside the model's scope.
+    pub other_spending: f64,
     pub land_revenue: f64,
 }
 

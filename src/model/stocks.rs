@@ -135,8 +135,7 @@ impl Simulation {
         let mut emissions = vec![0.0; nd];
         for f in &self.firms {
             if f.status == FirmStatus::Operating {
-                emissions[f.district] +=
-                    f.output / 1e6 * self.economy.sectors[f.sector].pollution_per_million;
+                emissions[f.district] += self.emissions_of(f);
             }
         }
         let decay = self.s.environment.decay_per_month;

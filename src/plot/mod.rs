@@ -143,7 +143,7 @@ pub fn dashboard(
             )],
         },
         Panel {
-            title: name("coupling_coordination", lang),
+            title: coupling_title(records, lang),
             unit: "D".into(),
             series: vec![
                 series(
@@ -208,6 +208,24 @@ pub fn dashboard(
         format!("chancheng — scenario: {scenario}")
     };
     draw_grid(&panels, &title, 3, png, svg)
+}
+
+/// D's title names the relation of the subsystems in the last month (城市滞后 / 同步 / 产业滞后).
+fn coupling_title(records: &[MonthRecord], lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let base = name("coupling_coordination", lang);
+    match records.last().and_then(|r| {
+        r.get(None, "coupling_type").map(|t| {
+            (
+                r.label.as_str(),
+                crate::model::coupling::lag_type_name(t, zh),
+            )
+        })
+    }) {
+        Some((month, kind)) if zh => format!("{base}，{month}：{kind}"),
+        Some((month, kind)) => format!("{base}; {month}: {kind}"),
+        None => base,
+    }
 }
 
 /// Draws panels in a grid with `cols` columns, to PNG and SVG.

@@ -452,7 +452,8 @@ pub struct GovernmentSpec {
     /// Cash above this many months of mandatory spending repays debt (the treasurer's rule).
     pub working_balance_months: f64,
     /// Cash left above the working balance once debt is repaid funds more of the account's capital
-    /// plan, in its proportions, up to this multiple of the month's plan.
+    /// plan, in its proportions, up to this multiple of the month's plan; the rest is spent on
+    /// public services outside the model's scope (both accounts).
     pub surplus_plan_multiple: f64,
 }
 
@@ -516,6 +517,9 @@ pub struct EnvironmentSpec {
     pub decay_per_month: f64,
     pub red_line_stock: f64,
     pub red_line_pollution_threshold: f64,
+    /// Elasticity of emissions per unit of output to the technology level (exogenous TFP): 1
+    /// means emission intensity falls as fast as TFP rises.
+    pub intensity_technology_elasticity: f64,
 }
 
 /// The district's economy outside the modelled firms, as exogenous growth paths (2015 prices).

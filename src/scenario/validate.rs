@@ -670,6 +670,12 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
 
     c.share("environment.decay_per_month", s.environment.decay_per_month);
     c.positive("environment.red_line_stock", s.environment.red_line_stock);
+    c.range(
+        "environment.intensity_technology_elasticity",
+        s.environment.intensity_technology_elasticity,
+        0.0,
+        5.0,
+    );
 
     for (component, r) in crate::model::coupling::COMPONENTS
         .iter()
@@ -713,6 +719,82 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
     }
     c.share("background.growth_decay_per_year", b.growth_decay_per_year);
     c.share("background.tax_share", b.tax_share);
+
+    c.range(
+        "government.working_balance_months",
+        g.working_balance_months,
+        0.0,
+        120.0,
+    );
+    c.range(
+        "government.surplus_plan_multiple",
+        g.surplus_plan_multiple,
+        0.0,
+        10.0,
+    );
+    let cb = &s.city_budget;
+    c.non_negative("city_budget.initial_cash_cny", cb.initial_cash_cny);
+    c.non_negative("city_budget.initial_debt_cny", cb.initial_debt_cny);
+    c.non_negative(
+        "city_budget.transfers_cny_per_year",
+        cb.transfers_cny_per_year,
+    );
+    c.non_negative(
+        "city_budget.administration_cny_per_year",
+        cb.administration_cny_per_year,
+    );
+    c.range(
+        "city_budget.administration_growth_per_year",
+        cb.administration_growth_per_year,
+        -0.2,
+        0.3,
+    );
+    c.range(
+        "city_budget.debt_limit_revenue_multiple",
+        cb.debt_limit_revenue_multiple,
+        0.0,
+        20.0,
+    );
+    c.non_negative(
+        "city_budget.service_cost_cny_per_background_resident_month",
+        cb.service_cost_cny_per_background_resident_month,
+    );
+    c.range(
+        "city_budget.working_balance_months",
+        cb.working_balance_months,
+        0.0,
+        120.0,
+    );
+    let lc = &s.lever_costs;
+    for (key, value) in [
+        (
+            "approval_centre_cny_per_year_per_month_cut",
+            lc.approval_centre_cny_per_year_per_month_cut,
+        ),
+        ("approval_reference_months", lc.approval_reference_months),
+        (
+            "chain_targeting_cny_per_prospect",
+            lc.chain_targeting_cny_per_prospect,
+        ),
+        ("five_plans_cny_per_year", lc.five_plans_cny_per_year),
+        ("bank_matching_cny_per_year", lc.bank_matching_cny_per_year),
+        (
+            "order_training_cny_per_trainee",
+            lc.order_training_cny_per_trainee,
+        ),
+    ] {
+        c.non_negative(format!("lever_costs.{key}"), value);
+    }
+    c.range(
+        "lever_costs.land_reclamation_compensation_share",
+        lc.land_reclamation_compensation_share,
+        0.0,
+        2.0,
+    );
+    c.share(
+        "finance.listed_dividend_yield_per_year",
+        s.finance.listed_dividend_yield_per_year,
+    );
     for (key, u) in &s.uncertainty {
         let ok = match u {
             UncertainSpec::Uniform { low, high } => low < high,

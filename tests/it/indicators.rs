@@ -97,7 +97,7 @@ fn coupling_and_its_subsystems_stay_below_saturation_over_the_baseline() {
 }
 
 #[test]
-fn more_homes_in_the_zone_lower_the_pendulum_and_do_not_lower_d() {
+fn more_homes_in_the_zone_lower_the_pendulum_raise_u2_and_do_not_lower_d() {
     let base = baseline_months(MONTHS);
     let housing = with(&base, &[("districts.zone.market_housing_units", 12_000.0)]);
     let ids = [
@@ -113,6 +113,25 @@ fn more_homes_in_the_zone_lower_the_pendulum_and_do_not_lower_d() {
     assert!(residents.low > 0.0, "zone residents {residents:?}");
     let d = paired(&a, &b, 2);
     assert!(d.high >= 0.0, "D fell: {d:?}");
+    let u2 = paired(&a, &b, 3);
+    assert!(u2.low > 0.0, "U2 did not rise: {u2:?}");
+}
+
+#[test]
+fn faster_technical_progress_moves_the_industry_subsystem_more_than_the_city() {
+    let base = baseline_months(MONTHS);
+    let faster = with(&base, &[("macro.tfp_growth_per_year", 0.05)]);
+    let ids = ["industry_subsystem", "city_subsystem"];
+    let (b, a) = (final_year(&base, &ids), final_year(&faster, &ids));
+    let u1 = paired(&a, &b, 0);
+    let u2 = paired(&a, &b, 1);
+    assert!(u1.low > 0.0, "U1 does not rise with TFP: {u1:?}");
+    assert!(
+        u2.mean.abs() < u1.mean.abs(),
+        "U2 moved {:.4}, U1 {:.4}",
+        u2.mean,
+        u1.mean
+    );
 }
 
 #[test]
@@ -152,4 +171,20 @@ fn every_lever_of_the_report_has_a_public_cost() {
             "{lever}: public cost {a} under all recommendations, {b} under the status quo"
         );
     }
+}
+
+#[test]
+fn a_lever_paid_from_the_zone_surplus_crowds_out_the_rest_of_the_plan() {
+    // Under the treasurer's rule the zone spends its surplus on more of its plan; beds it adds
+    // to the plan take a share of that money from the housing and schools it would have built.
+    let base = baseline_months(MONTHS);
+    let beds = with(
+        &base,
+        &[("policy.investment.zone.hospital_beds_per_year", 200.0)],
+    );
+    let ids = ["zone_residents", "hospital_beds_per_1000"];
+    let (b, a) = (final_year(&base, &ids), final_year(&beds, &ids));
+    assert!(paired(&a, &b, 1).low > 0.0, "beds per 1,000 rose");
+    let residents = paired(&a, &b, 0);
+    assert!(residents.high < 0.0, "zone residents {residents:?}");
 }
