@@ -648,13 +648,14 @@ pub fn scope(id: &str) -> Scope {
     }
 }
 
-/// An indicator's name with its scope, as every figure and table labels it.
+/// An indicator's name with its scope, as every figure and table labels it (ASCII brackets: the
+/// embedded font draws full-width ones with wide gaps).
 pub fn label(id: &str, zh: bool) -> String {
     let scope = scope(id).name(zh);
     match indicator(id) {
-        Some(d) if zh => format!("{}（{scope}）", d.name_zh),
+        Some(d) if zh => format!("{}({scope})", d.name_zh),
         Some(d) => format!("{} ({scope})", d.name_en),
-        None if zh => format!("{id}（{scope}）"),
+        None if zh => format!("{id}({scope})"),
         None => format!("{id} ({scope})"),
     }
 }
