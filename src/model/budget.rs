@@ -266,8 +266,6 @@ impl Simulation {
     fn capital_plan(&mut self, mandatory: &[f64; 2]) {
         let g = self.s.government.clone();
         let policy = self.s.policy.clone();
-        let mut planned_capital = 0.0;
-        let mut built_capital = 0.0;
         for a in [ZONE, CITY] {
             let items = self.plan_items(a);
             let planned: f64 = items.iter().map(|x| x.3).sum();
@@ -301,14 +299,11 @@ impl Simulation {
             self.costs.add(Cost::CapitalPlan, funded + ppp_cost);
             let public_fraction = if public > 0.0 { funded / public } else { 1.0 };
             let built_share = ppp_share + (1.0 - ppp_share) * public_fraction;
-            planned_capital += planned;
-            built_capital += planned * built_share;
             for (_, asset, _, cost) in &items {
                 self.capital.record(*asset, *cost, cost * built_share);
             }
             self.commission(&items, built_share);
         }
-        debug_assert!(built_capital <= planned_capital * (1.0 + 1e-9));
     }
 
     /// The month's capital plan of an account: (district, asset, units, cost) per item.

@@ -136,12 +136,11 @@ pub const CAPITAL_KINDS: [(Asset, &str); 13] = [
     (Asset::Resettlement, "resettlement"),
 ];
 
-/// Capital planned, built (paid or contracted by PPP) and cut for lack of funds, cumulative CNY
-/// by kind.
+/// Capital planned and cut for lack of funds, cumulative CNY by kind (built, paid or contracted
+/// by PPP, is the difference).
 #[derive(Debug, Clone, Default)]
 pub struct CapitalLedger {
     pub planned: [f64; CAPITAL_KINDS.len()],
-    pub built: [f64; CAPITAL_KINDS.len()],
     pub cut: [f64; CAPITAL_KINDS.len()],
 }
 
@@ -152,7 +151,6 @@ impl CapitalLedger {
     pub fn record(&mut self, asset: Asset, planned: f64, built: f64) {
         if let Some(k) = Self::kind_index(asset) {
             self.planned[k] += planned;
-            self.built[k] += built;
             self.cut[k] += planned - built;
         }
     }

@@ -10,7 +10,7 @@ use super::detmath::DetMath;
 use super::sampling;
 use super::streams::Draw;
 use super::world::Land;
-use crate::scenario::{DistrictKind, Premises, SectorGroup};
+use crate::scenario::{Premises, SectorGroup};
 
 impl Simulation {
     /// Agglomeration (same-sector employment of *other* firms in the district, last month) times
@@ -324,7 +324,7 @@ impl Simulation {
                 - fixed
                 - (rd - rd_subsidy);
             let income_tax = self.s.government.income_tax_rate * profit.max(0.0);
-            let account = usize::from(self.districts[di].kind != DistrictKind::Cluster);
+            let account = self.account_of(di);
             let firm = &mut self.firms[fi];
             taxes[account] += vat_paid * self.s.government.vat_local_share
                 + income_tax * self.s.government.income_tax_local_share;
