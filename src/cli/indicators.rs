@@ -17,7 +17,8 @@ pub struct IndicatorsArgs {
 pub fn indicators(args: IndicatorsArgs) -> anyhow::Result<()> {
     use std::io::Write;
     let zh = args.lang == Lang::Zh;
-    let mut out = std::io::stdout().lock();
+    // Written to memory first, then at once: a reader that stops early (`| head`) is not an error.
+    let mut out: Vec<u8> = Vec::new();
     match args.format {
         Format::Json => {
             let list: Vec<serde_json::Value> = INDICATORS
@@ -68,7 +69,10 @@ pub fn indicators(args: IndicatorsArgs) -> anyhow::Result<()> {
             writeln!(out, "{note}")?;
         }
     }
-    Ok(())
+    match std::io::stdout().lock().write_all(&out) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 #[derive(clap::Args, Debug)]

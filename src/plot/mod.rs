@@ -151,7 +151,7 @@ pub fn dashboard(
                     None,
                     "coupling_coordination",
                     1.0,
-                    zone_label.into(),
+                    if zh { "融合度D" } else { "D" }.into(),
                 ),
                 series(
                     records,
