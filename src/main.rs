@@ -7,16 +7,10 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(2),
         Err(e) => {
-            eprintln!("error: {e:#}");
-            // Bad input (a scenario that does not load) exits 2, like clap's usage errors, so a
-            // script can tell it from a run that failed (1).
-            if e.chain()
-                .any(|cause| cause.is::<chancheng::scenario::ScenarioError>())
-            {
-                ExitCode::from(2)
-            } else {
-                ExitCode::FAILURE
-            }
+            eprintln!("error: {}", chancheng::cli::error_message(&e));
+            // Bad input exits 2, like clap's usage errors, so a script can tell it from a run
+            // that failed (1).
+            ExitCode::from(chancheng::cli::exit_code(&e))
         }
     }
 }

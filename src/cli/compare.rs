@@ -1,8 +1,11 @@
 //! `chancheng compare`: scenarios × replications on common random numbers; final-year means with
 //! confidence intervals and paired differences to the first scenario.
 
+use super::UsageError;
 use crate::experiment::compare::{Estimate, final_mean, replicate};
+use crate::output::folder::OutputFolder;
 use crate::plot::{Lang, name};
+use std::fmt::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -32,8 +35,26 @@ pub struct CompareArgs {
     pub out: PathBuf,
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+    /// Replace an output folder that holds other results.
+    #[arg(long)]
+    pub force: bool,
+    /// Run scenarios larger than the start-up budget on agents (see the README).
+    #[arg(long)]
+    pub allow_large: bool,
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The indicator ids a run records for the region: those of a one-month run of `scenario`
+/// (families such as `public_cost.<lever>` included).
+fn region_indicators(scenario: &crate::scenario::Scenario) -> Vec<String> {
+    let mut sim = crate::model::Simulation::new(scenario, 1);
+    sim.step()
+        .rows
+        .into_iter()
+        .filter(|r| r.district.is_none())
+        .map(|r| r.indicator)
+        .collect()
 }
 
 pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
@@ -48,6 +69,41 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // Every flag is checked before the first replication.
+    let usage = |m: String| -> anyhow::Error { UsageError(m).into() };
+    if args.runs < 2 {
+        return Err(usage(format!(
+            "--runs {} is too few: a confidence interval needs at least 2 replications",
+            args.runs
+        )));
+    }
+    let shortest = scenarios
+        .iter()
+        .map(|s| s.spec().time.months as usize)
+        .min()
+        .unwrap_or(0);
+    if args.final_months == 0 || args.final_months > shortest {
+        return Err(usage(format!(
+            "--final-months {} is not allowed: 1 to {shortest} (the shortest scenario's months)",
+            args.final_months
+        )));
+    }
+    let known = region_indicators(&scenarios[0]);
+    for id in &args.indicators {
+        if !known.contains(id) {
+            let hint = super::closest(id, known.iter().map(String::as_str))
+                .map(|k| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            return Err(usage(format!(
+                "--indicators: `{id}` is not an indicator of the region{hint} \
+                 (`chancheng indicators` lists them)"
+            )));
+        }
+    }
+    for scenario in &scenarios {
+        super::check_size(scenario, args.allow_large)?;
+    }
+    let folder = OutputFolder::claim(&args.out, "compare", args.force)?;
     let total = args.runs * scenarios.len() as u64;
     let bar = super::progress_bar(
         args.quiet,
@@ -70,7 +126,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
                 || bar.inc(1),
             )
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     bar.finish_and_clear();
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record([
@@ -84,16 +140,18 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         "diff_ci95_low",
         "diff_ci95_high",
     ])?;
-    println!(
+    let mut text = String::new();
+    writeln!(
+        text,
         "{} scenarios × {} runs (master seed {}); mean of the last {} months, 95% CI; Δ = paired difference to `{}`",
         scenarios.len(),
         args.runs,
         args.seed,
         args.final_months,
         scenarios[0].name()
-    );
+    )?;
     for (k, id) in ids.iter().enumerate() {
-        println!("\n{} [{id}]", name(id, args.lang));
+        writeln!(text, "\n{} [{id}]", name(id, args.lang))?;
         let reference: Vec<f64> = results[0].iter().map(|r| r[k]).collect();
         for (s, scenario) in scenarios.iter().enumerate() {
             let sample: Vec<f64> = results[s].iter().map(|r| r[k]).collect();
@@ -109,13 +167,14 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
                     super::signed_figure(d.high)
                 )
             };
-            println!(
+            writeln!(
+                text,
                 "  {:<26} {:>14} [{}, {}]  {diff}",
                 scenario.name(),
                 super::figure(e.mean),
                 super::figure(e.low),
                 super::figure(e.high)
-            );
+            )?;
             csv.write_record([
                 scenario.name().to_string(),
                 id.clone(),
@@ -141,8 +200,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             ])?;
         }
     }
-    let path = args.out.join("compare.csv");
-    crate::output::write_atomic(&path, &csv.into_inner()?)?;
-    eprintln!("\nwrote {}", path.display());
+    crate::output::write_atomic(&folder.path().join("compare.csv"), &csv.into_inner()?)?;
+    let out = folder.commit()?;
+    super::print_out(text.as_bytes())?;
+    eprintln!("\nwrote {}", out.join("compare.csv").display());
     Ok(())
 }

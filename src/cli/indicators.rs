@@ -69,10 +69,7 @@ pub fn indicators(args: IndicatorsArgs) -> anyhow::Result<()> {
             writeln!(out, "{note}")?;
         }
     }
-    match std::io::stdout().lock().write_all(&out) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
+    Ok(super::print_out(&out)?)
 }
 
 #[derive(clap::Args, Debug)]

@@ -110,7 +110,9 @@ pub fn levers(args: LeversArgs) -> anyhow::Result<()> {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list)?);
+            let mut text = serde_json::to_string_pretty(&list)?;
+            text.push('\n');
+            super::print_out(text.as_bytes())?;
         }
         Format::Table => {
             // Short columns padded by display width; the long mechanism last.
@@ -141,10 +143,12 @@ pub fn levers(args: LeversArgs) -> anyhow::Result<()> {
                 }
                 s
             };
-            println!("{}", line(&header.map(String::from)));
+            let mut text = format!("{}\n", line(&header.map(String::from)));
             for r in &rows {
-                println!("{}", line(r));
+                text.push_str(&line(r));
+                text.push('\n');
             }
+            super::print_out(text.as_bytes())?;
         }
     }
     Ok(())

@@ -36,6 +36,60 @@ pub enum Command {
     CouplingWeights(indicators::CouplingWeightsArgs),
 }
 
+/// A flag or value that cannot work, detected before any simulation (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The exit code of a failed command: 2 for bad input detected before the run (a scenario, a
+/// flag, an output folder), 1 for a failure during or after it.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    let input = e.chain().any(|cause| {
+        cause.is::<crate::scenario::ScenarioError>()
+            || cause.is::<UsageError>()
+            || cause
+                .downcast_ref::<crate::output::folder::FolderError>()
+                .is_some_and(|f| f.is_input_error())
+    });
+    if input { 2 } else { 1 }
+}
+
+/// An error and its causes on one line, each cause once (a message that already quotes its
+/// cause is not followed by it again).
+pub fn error_message(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+        }
+    }
+    message
+}
+
+/// Writes a command's text to stdout; a reader that stops early (`| head`) is not an error.
+pub fn print_out(text: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Did-you-mean for a misspelt id: the closest of `known`, if it is close.
+pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(wanted, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
 /// Runs a command; `Ok(false)` means it ran but its checks failed (exit code 2).
 pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
     match cli.command {
@@ -55,6 +109,17 @@ pub fn load_scenario(
     match path {
         None => crate::scenario::load_builtin(),
         Some(p) => crate::scenario::load_file(p),
+    }
+}
+
+/// Refuses, before the run, a scenario that could create more agents than the start-up budget.
+pub fn check_size(
+    scenario: &crate::scenario::Scenario,
+    allow_large: bool,
+) -> Result<(), UsageError> {
+    match crate::experiment::scale::too_large(scenario.spec()) {
+        Some(reason) if !allow_large => Err(UsageError(reason)),
+        _ => Ok(()),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `chancheng run`: one scenario, one seed → timeseries.csv, firms.csv, summary.json, dashboard.
 
 use crate::experiment::run_single;
+use crate::output::folder::OutputFolder;
 use crate::plot::{self, Lang};
 use anyhow::Context;
 use std::path::PathBuf;
@@ -22,17 +23,32 @@ pub struct RunArgs {
     /// Language of figure labels.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
+    /// Replace an output folder that holds another scenario's results.
+    #[arg(long)]
+    pub force: bool,
+    /// Run a scenario larger than the start-up budget on agents (see the README).
+    #[arg(long)]
+    pub allow_large: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    // Everything a user can get wrong is checked before the simulation starts.
+    if args.snapshot_every == Some(0) {
+        return Err(
+            super::UsageError("--snapshot-every must be at least 1 (months)".into()).into(),
+        );
+    }
     let scenario = super::load_scenario(args.scenario.as_deref())?;
-    let out = args
+    super::check_size(&scenario, args.allow_large)?;
+    let target = args
         .out
         .clone()
         .unwrap_or_else(|| super::default_out_dir(scenario.name()));
+    let folder = OutputFolder::claim(&target, &format!("run {}", scenario.name()), args.force)?;
+    let out = folder.path();
     let months = scenario.spec().time.months as u64;
     let bar = super::progress_bar(
         args.quiet,
@@ -42,9 +58,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     bar.set_prefix(scenario.name().to_string());
     let started = Instant::now();
     let result = run_single(&scenario, args.seed, args.snapshot_every, |_| bar.inc(1));
-    let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    crate::output::write_run(&out, &scenario, args.seed, &result, wall)?;
+    let result = result?;
+    let wall = started.elapsed().as_secs_f64();
+    crate::output::write_run(out, &scenario, args.seed, &result, wall)?;
     let names: Vec<String> = scenario
         .spec()
         .districts
@@ -64,6 +81,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         &out.join("dashboard.svg"),
     )
     .context("drawing the dashboard")?;
+    let out = folder.commit()?;
     let last = result.records.last();
     let get = |id: &str| last.and_then(|r| r.get(None, id)).unwrap_or(f64::NAN);
     eprintln!(

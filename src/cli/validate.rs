@@ -15,6 +15,9 @@ pub struct ValidateArgs {
     /// Master seed from which the replication seeds are derived.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Run a scenario larger than the start-up budget on agents (see the README).
+    #[arg(long)]
+    pub allow_large: bool,
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
@@ -31,7 +34,11 @@ fn target(x: f64) -> String {
 
 /// Returns whether every check passed on every seed.
 pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
+    if args.seeds == 0 {
+        return Err(super::UsageError("--seeds must be at least 1".into()).into());
+    }
     let scenario = super::load_scenario(args.scenario.as_deref())?;
+    super::check_size(&scenario, args.allow_large)?;
     eprintln!(
         "validating `{}` over {} seeds ({} months each)…",
         scenario.name(),
@@ -46,12 +53,15 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
     let results = validate(&scenario, args.seed, args.seeds, || bar.inc(1));
     bar.finish_and_clear();
     let Some(first) = results.first() else {
-        anyhow::bail!("--seeds must be at least 1");
+        anyhow::bail!("no seed was run");
     };
-    println!(
+    let mut text = String::new();
+    use std::fmt::Write;
+    writeln!(
+        text,
         "{:<34} {:>17} {:>10} {:>21}  {:<6} what",
         "check", "target", "mean", "min … max (seeds)", "result"
-    );
+    )?;
     let mut all = true;
     for (i, check) in first.iter().enumerate() {
         let values: Vec<f64> = results.iter().map(|r| r[i].measured).collect();
@@ -61,7 +71,8 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         let min = values.iter().cloned().fold(f64::INFINITY, f64::min);
         let max = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        println!(
+        writeln!(
+            text,
             "{:<34} {:>17} {:>10} {:>21}  {:<6} {}",
             check.id,
             format!("[{}, {}]", target(check.target.0), target(check.target.1)),
@@ -73,15 +84,17 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
                 format!("FAIL {}/{}", results.len() - passed, results.len())
             },
             check.description
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        text,
         "\n{}",
         if all {
             "all checks passed"
         } else {
             "some checks failed"
         }
-    );
+    )?;
+    super::print_out(text.as_bytes())?;
     Ok(all)
 }

@@ -1,29 +1,31 @@
 //! Comparing scenarios on common random numbers: replication r of every scenario uses the same
 //! seed, so differences to the reference scenario are paired and their noise partly cancels.
 
-use super::{RunOutput, replication_seed, run_single};
+use super::{RunError, RunOutput, replication_seed, run_single};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Runs `runs` replications of a scenario in parallel and keeps only what `extract` takes from
-/// each (results in replication order, independent of the number of threads).
+/// each (results in replication order, independent of the number of threads). The first
+/// replication, in replication order, that cannot continue is the error.
 pub fn replicate<T: Send>(
     scenario: &Scenario,
     master_seed: u64,
     runs: u64,
     extract: impl Fn(&RunOutput) -> T + Sync,
     on_done: impl Fn() + Sync,
-) -> Vec<T> {
-    (0..runs)
+) -> Result<Vec<T>, RunError> {
+    let results: Vec<Result<T, RunError>> = (0..runs)
         .into_par_iter()
         .map(|r| {
-            let out = run_single(scenario, replication_seed(master_seed, r), None, |_| {});
+            let out = run_single(scenario, replication_seed(master_seed, r), None, |_| {})?;
             let value = extract(&out);
             on_done();
-            value
+            Ok(value)
         })
-        .collect()
+        .collect();
+    results.into_iter().collect()
 }
 
 /// Mean of an indicator over the last `months` months of a run (e.g. the year 2035).

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod coupling_panel;
+pub mod scale;
 pub mod validate;
 
 use crate::model::indicators::MonthRecord;
@@ -20,18 +21,49 @@ pub struct RunOutput {
     pub peak_workers: usize,
 }
 
-/// Runs a scenario to its horizon. `on_month` is called after every month (progress bars).
+/// A run that cannot continue: a number of the model stopped meaning anything.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "the run of `{scenario}` (seed {seed}) stopped in {month}: indicator `{indicator}` of {scope} \
+     is {value}, not a finite number; the scenario drives the model outside what it can represent \
+     (check extreme values of its parameters)"
+)]
+pub struct RunError {
+    pub scenario: String,
+    pub seed: u64,
+    pub month: String,
+    pub indicator: String,
+    /// A district id or `region`.
+    pub scope: String,
+    pub value: f64,
+}
+
+/// Runs a scenario to its horizon. `on_month` is called after every month (progress bars). Every
+/// indicator is checked finite every month: a run never hands on NaN or infinity as a result.
 pub fn run_single(
     scenario: &Scenario,
     seed: u64,
     snapshot_every: Option<u32>,
     mut on_month: impl FnMut(u32),
-) -> RunOutput {
+) -> Result<RunOutput, RunError> {
     let mut sim = Simulation::new(scenario, seed);
     let mut records = Vec::with_capacity(sim.months_total() as usize);
     let mut snapshots = Vec::new();
+    let district_ids: Vec<String> = sim.districts().iter().map(|d| d.id.clone()).collect();
     while !sim.is_done() {
         let record = sim.step();
+        if let Some(row) = record.first_non_finite() {
+            return Err(RunError {
+                scenario: scenario.name().to_string(),
+                seed,
+                month: record.label.clone(),
+                indicator: row.indicator.clone(),
+                scope: row
+                    .district
+                    .map_or_else(|| "region".to_string(), |d| district_ids[d].clone()),
+                value: row.value,
+            });
+        }
         if let Some(every) = snapshot_every
             && every > 0
             && (record.month + 1).is_multiple_of(every)
@@ -41,14 +73,14 @@ pub fn run_single(
         records.push(record);
         on_month(sim.month());
     }
-    RunOutput {
-        district_ids: sim.districts().iter().map(|d| d.id.clone()).collect(),
+    Ok(RunOutput {
+        district_ids,
         final_firms: sim.firm_records(),
         snapshots,
         peak_firms: sim.peak_firms(),
         peak_workers: sim.peak_workers(),
         records,
-    }
+    })
 }
 
 /// splitmix64 finaliser: decorrelates seeds built from small integers.

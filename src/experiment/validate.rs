@@ -44,6 +44,20 @@ pub fn run_checked(scenario: &Scenario, seed: u64) -> CheckedRun {
         if violation.is_none() {
             violation = invariants::check(&sim).err();
         }
+        if violation.is_none()
+            && let Some(row) = record.first_non_finite()
+        {
+            violation = Some(Violation {
+                invariant: "indicators.finite",
+                month: record.label.clone(),
+                detail: format!(
+                    "indicator `{}` ({}) is {}",
+                    row.indicator,
+                    row.district.map_or("region".to_string(), |d| d.to_string()),
+                    row.value
+                ),
+            });
+        }
         if (record.month + 1).is_multiple_of(PANEL_EVERY) {
             panel.push((record.month, sim.firm_records()));
         }

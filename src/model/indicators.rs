@@ -676,6 +676,11 @@ pub struct MonthRecord {
 }
 
 impl MonthRecord {
+    /// The first value that is not a finite number, if any.
+    pub fn first_non_finite(&self) -> Option<&Row> {
+        self.rows.iter().find(|r| !r.value.is_finite())
+    }
+
     pub fn get(&self, district: Option<usize>, id: &str) -> Option<f64> {
         self.rows
             .iter()
@@ -885,7 +890,8 @@ impl Simulation {
                 rows.push(Row {
                     district,
                     indicator: id.to_string(),
-                    value: if value.is_finite() { value } else { 0.0 },
+                    // Non-finite values are kept: the run stops on them (experiment::run_single).
+                    value,
                 })
             };
             let emp: f64 = a.emp.iter().sum();

@@ -2,6 +2,8 @@
 //! provenance. Every file is written to a temporary name and renamed, so an interrupted run never
 //! leaves a half-written file under the final name.
 
+pub mod folder;
+
 use crate::experiment::RunOutput;
 use crate::model::FirmRecord;
 use crate::model::indicators::MonthRecord;

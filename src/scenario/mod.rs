@@ -4,6 +4,7 @@
 //! Every error names the file, the line, the key and what is allowed.
 
 pub mod levers;
+pub mod ranges;
 pub mod schema;
 mod timed;
 mod validate;
@@ -35,32 +36,62 @@ impl fmt::Display for ScenarioIssue {
             Some(line) => write!(f, "{}:{}: ", self.file, line)?,
             None => write!(f, "{}: ", self.file)?,
         }
+        let message = clip(&self.message, 400);
         if self.key.is_empty() {
-            write!(f, "{}", self.message)
+            write!(f, "{message}")
         } else {
-            write!(f, "key `{}`: {}", self.key, self.message)
+            write!(f, "key `{}`: {message}", clip(&self.key, 80))
         }
     }
 }
 
+/// At most `max` characters of a text for a message (a key can be megabytes long).
+fn clip(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max).collect();
+        format!("{cut}… ({n} characters)")
+    }
+}
+
+/// The most issues an error lists; the rest are counted.
+const MAX_ISSUES_SHOWN: usize = 20;
+
+fn list_issues(issues: &[ScenarioIssue]) -> String {
+    let mut lines: Vec<String> = issues
+        .iter()
+        .take(MAX_ISSUES_SHOWN)
+        .map(|i| format!("  {i}"))
+        .collect();
+    if issues.len() > MAX_ISSUES_SHOWN {
+        lines.push(format!("  … and {} more", issues.len() - MAX_ISSUES_SHOWN));
+    }
+    lines.join("\n")
+}
+
+/// The largest scenario file read: a scenario is a few hundred lines.
+pub const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("cannot read scenario file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("cannot read scenario file {path}: {reason}")]
+    Read { path: String, reason: String },
     #[error("scenario `extends` forms a cycle: {0}")]
     Cycle(String),
-    #[error("invalid scenario:\n{}", .0.iter().map(|i| format!("  {i}")).collect::<Vec<_>>().join("\n"))]
+    #[error("invalid scenario:\n{}", list_issues(.0))]
     Invalid(Vec<ScenarioIssue>),
 }
 
 /// One file of an `extends` chain, kept for locating errors.
 #[derive(Debug, Clone)]
 struct SourceFile {
+    /// How messages name the file: its path, and for a parent the file that extends it.
     display: String,
+    /// The file's path (or `<built-in …>`), for provenance.
+    name: String,
     text: String,
 }
 
@@ -108,6 +139,7 @@ impl Scenario {
         }
         let files = [SourceFile {
             display: format!("{} (with overrides)", self.sources.join(" < ")),
+            name: format!("{} (with overrides)", self.sources.join(" < ")),
             text: String::new(),
         }];
         build(merged, &files, self.root.clone())
@@ -138,6 +170,7 @@ fn number_in(table: &toml::Table, key: &str) -> Option<f64> {
 pub fn load_builtin() -> Result<Scenario, ScenarioError> {
     let files = vec![SourceFile {
         display: format!("<built-in {BASELINE_FILE_NAME}>"),
+        name: format!("<built-in {BASELINE_FILE_NAME}>"),
         text: BASELINE_TOML.to_string(),
     }];
     load_chain(files, None)
@@ -146,9 +179,13 @@ pub fn load_builtin() -> Result<Scenario, ScenarioError> {
 /// A scenario file, with its `extends` chain resolved relative to each file's folder. A chain that
 /// ends in `baseline.toml` with no such file on disk uses the embedded baseline.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = read(path)?;
+    let text = read(path).map_err(|reason| ScenarioError::Read {
+        path: path.display().to_string(),
+        reason,
+    })?;
     let files = vec![SourceFile {
         display: path.display().to_string(),
+        name: path.display().to_string(),
         text,
     }];
     load_chain(files, Some(path.to_path_buf()))
@@ -158,16 +195,43 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
 pub fn load_str(text: &str, display: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
     let files = vec![SourceFile {
         display: display.to_string(),
+        name: display.to_string(),
         text: text.to_string(),
     }];
     load_chain(files, Some(base_dir.join(display)))
 }
 
-fn read(path: &Path) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-        path: path.display().to_string(),
-        source,
-    })
+/// The text of a scenario file: a regular file (not a FIFO, device or folder) of at most
+/// [`MAX_SCENARIO_BYTES`], in UTF-8. The error says why not.
+fn read(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| describe_io(&e))?;
+    if !meta.is_file() {
+        return Err("not a regular file (a folder, FIFO or device cannot be a scenario)".into());
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(format!(
+            "{} bytes; a scenario file may have at most {MAX_SCENARIO_BYTES}",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| describe_io(&e))?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(format!("more than {MAX_SCENARIO_BYTES} bytes"));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
 }
 
 fn load_chain(
@@ -175,16 +239,41 @@ fn load_chain(
     mut current_path: Option<PathBuf>,
 ) -> Result<Scenario, ScenarioError> {
     let mut tables = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
+    // Canonical paths of the chain so far, so that `../dir/a.toml` is seen to be `a.toml`.
+    let mut seen: Vec<PathBuf> = current_path
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let root_dir = current_path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        })
+        .and_then(|d| std::fs::canonicalize(d).ok());
     loop {
         let file = files.last().expect("chain starts with one file");
         let table: toml::Table = toml::from_str(&file.text).map_err(|e| {
             let line = e.span().map(|s| line_of(&file.text, s.start));
+            // The parser points at the offending text; for a key error that text is the key.
+            let message = e.message().trim().to_string();
+            let key = match e.span() {
+                Some(span) if message.contains("key") => file
+                    .text
+                    .get(span)
+                    .map(|k| k.trim().trim_matches('"').to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
             ScenarioError::Invalid(vec![ScenarioIssue {
                 file: file.display.clone(),
                 line,
-                key: String::new(),
-                message: e.message().trim().to_string(),
+                key,
+                message,
             }])
         })?;
         let parent = match table.get("extends") {
@@ -201,39 +290,75 @@ fn load_chain(
         };
         tables.push(table);
         let Some(parent) = parent else { break };
+        let child = files.last().expect("chain starts with one file");
+        let at_extends = |message: String| {
+            ScenarioError::Invalid(vec![ScenarioIssue {
+                file: child.display.clone(),
+                line: find_line(&child.text, &["extends"]),
+                key: "extends".into(),
+                message,
+            }])
+        };
         let dir = current_path
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .unwrap_or_default();
         let parent_path = dir.join(&parent);
-        let key = parent_path.display().to_string();
-        if seen.contains(&key) {
-            return Err(ScenarioError::Cycle(format!(
-                "{} -> {key}",
-                seen.join(" -> ")
-            )));
-        }
-        seen.push(key);
-        if parent_path.exists() {
-            files.push(SourceFile {
-                display: parent_path.display().to_string(),
-                text: read(&parent_path)?,
-            });
-            current_path = Some(parent_path);
-        } else if parent == BASELINE_FILE_NAME {
+        let on_disk = std::fs::symlink_metadata(&parent_path).is_ok();
+        if !on_disk && parent == BASELINE_FILE_NAME {
             files.push(SourceFile {
                 display: format!("<built-in {BASELINE_FILE_NAME}>"),
+                name: format!("<built-in {BASELINE_FILE_NAME}>"),
                 text: BASELINE_TOML.to_string(),
             });
             current_path = None;
-        } else {
-            return Err(ScenarioError::Invalid(vec![ScenarioIssue {
-                file: files.last().map(|f| f.display.clone()).unwrap_or_default(),
-                line: files.last().and_then(|f| find_line(&f.text, &["extends"])),
-                key: "extends".into(),
-                message: format!("parent scenario {} does not exist", parent_path.display()),
-            }]));
+            continue;
         }
+        if !parent.ends_with(".toml") {
+            return Err(at_extends(format!(
+                "`{}` is not a scenario: `extends` names a .toml file",
+                clip(&parent, 80)
+            )));
+        }
+        let canonical = std::fs::canonicalize(&parent_path).map_err(|e| {
+            at_extends(format!(
+                "cannot open parent scenario {}: {}",
+                parent_path.display(),
+                describe_io(&e)
+            ))
+        })?;
+        // A scenario extends files of its own folder (or below), never any file on the machine.
+        if let Some(root) = &root_dir
+            && !canonical.starts_with(root)
+        {
+            return Err(at_extends(format!(
+                "parent scenario {} lies outside the scenario's folder {}; extend only files in \
+                 that folder or below it",
+                parent_path.display(),
+                root.display()
+            )));
+        }
+        if seen.contains(&canonical) {
+            let chain: Vec<String> = seen.iter().map(|p| p.display().to_string()).collect();
+            return Err(ScenarioError::Cycle(format!(
+                "{} -> {}",
+                chain.join(" -> "),
+                canonical.display()
+            )));
+        }
+        seen.push(canonical.clone());
+        let text = read(&canonical).map_err(|reason| {
+            at_extends(format!(
+                "cannot read parent scenario {}: {reason}",
+                parent_path.display()
+            ))
+        })?;
+        files.push(SourceFile {
+            display: format!("{} (extended by {})", parent_path.display(), child.name),
+            name: parent_path.display().to_string(),
+            text,
+        });
+        current_path = Some(parent_path);
     }
     // Merge from the root down: each child overrides its parent; a timed policy value continues
     // the parent's timeline from its month.
@@ -294,6 +419,7 @@ fn serde_issue(
     {
         path.push(field.to_string());
     }
+    let message = did_you_mean(&message).unwrap_or(message);
     locate(files, &path, format!("{note}{message}"))
 }
 
@@ -371,8 +497,25 @@ fn build(
         merged,
         root,
         content_hash,
-        sources: files.iter().map(|f| f.display.clone()).collect(),
+        sources: files.iter().map(|f| f.name.clone()).collect(),
     })
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`, …" as "unknown field `x`: did you mean
+/// `a`?" when one allowed key is close, so a typo gets a one-line answer.
+fn did_you_mean(message: &str) -> Option<String> {
+    let field = unknown_field(message)?;
+    let (_, allowed) = message.split_once("expected one of ")?;
+    let best = allowed
+        .split(", ")
+        .map(|k| k.trim().trim_matches('`'))
+        .map(|k| (strsim::jaro_winkler(field, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    Some(format!(
+        "unknown field `{field}`: did you mean `{}`?",
+        best.1
+    ))
 }
 
 fn unknown_field(message: &str) -> Option<&str> {

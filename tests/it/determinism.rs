@@ -4,7 +4,7 @@ use chancheng::output::{firms_csv, timeseries_csv};
 
 fn run_bytes(seed: u64) -> (Vec<u8>, Vec<u8>) {
     let scenario = baseline_months(24);
-    let out = run_single(&scenario, seed, None, |_| {});
+    let out = run_single(&scenario, seed, None, |_| {}).expect("the run completes");
     let ts = timeseries_csv(
         scenario.name(),
         0,

@@ -38,6 +38,7 @@ fn final_year(scenario: &Scenario, ids: &[&str]) -> Vec<Vec<f64>> {
         },
         || {},
     )
+    .expect("every replication completes")
 }
 
 fn paired(alt: &[Vec<f64>], base: &[Vec<f64>], k: usize) -> Estimate {
@@ -71,7 +72,7 @@ fn the_frozen_coupling_block_is_the_one_the_reference_panel_implies() {
 #[test]
 fn coupling_and_its_subsystems_stay_below_saturation_over_the_baseline() {
     let scenario = load_builtin().expect("baseline");
-    let out = run_single(&scenario, 1, None, |_| {});
+    let out = run_single(&scenario, 1, None, |_| {}).expect("the run completes");
     for record in &out.records {
         for id in [
             "coupling_coordination",
@@ -146,6 +147,7 @@ fn every_lever_of_the_report_has_a_public_cost() {
     let base = baseline_months(months as u32);
     let last = |s: &Scenario| {
         run_single(s, 7, None, |_| {})
+            .expect("the run completes")
             .records
             .pop()
             .expect("a month")

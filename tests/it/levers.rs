@@ -49,6 +49,7 @@ fn simulate(scenario: &Scenario) -> Runs {
         |out| out.records.clone(),
         || {},
     )
+    .expect("every replication completes")
 }
 
 /// Reference runs, computed once per reference scenario and shared by the tests.

@@ -9,5 +9,6 @@ mod indicators;
 mod levers;
 mod pairing;
 mod provenance;
+mod robustness;
 mod scenario_files;
 mod validation;

@@ -40,8 +40,8 @@ fn a_lever_at_its_baseline_value_changes_nothing() {
     );
     for r in 0..3 {
         let seed = replication_seed(5, r);
-        let a = run_single(&baseline, seed, None, |_| {});
-        let b = run_single(&same, seed, None, |_| {});
+        let a = run_single(&baseline, seed, None, |_| {}).expect("the run completes");
+        let b = run_single(&same, seed, None, |_| {}).expect("the run completes");
         assert!(rows(&a) == rows(&b), "replication {r} differs");
     }
 }
@@ -62,8 +62,8 @@ fn a_lever_from_2025_leaves_every_earlier_month_identical() {
         months,
     );
     let seed = replication_seed(11, 0);
-    let a = rows(&run_single(&baseline, seed, None, |_| {}));
-    let b = rows(&run_single(&later, seed, None, |_| {}));
+    let a = rows(&run_single(&baseline, seed, None, |_| {}).expect("the run completes"));
+    let b = rows(&run_single(&later, seed, None, |_| {}).expect("the run completes"));
     assert_eq!(a.len(), b.len());
     let (before_a, after_a): (Vec<&String>, Vec<&String>) = a
         .iter()
@@ -92,7 +92,7 @@ fn sd(x: &[f64]) -> f64 {
 /// the final year over 20 replications.
 fn pairing_ratios(policy: &Scenario, baseline: &Scenario, indicators: &[&str]) -> Vec<f64> {
     let means_of = |s: &Scenario, r: u64| -> Vec<f64> {
-        let out = run_single(s, replication_seed(1, r), None, |_| {});
+        let out = run_single(s, replication_seed(1, r), None, |_| {}).expect("the run completes");
         indicators
             .iter()
             .map(|id| final_mean(&out, None, id, 12))
