@@ -15,8 +15,8 @@ pub fn replicate<T: Send>(
     runs: u64,
     extract: impl Fn(&RunOutput) -> T + Sync,
     on_done: impl Fn() + Sync,
-) -> Result<Vec<T>, RunError> {
-    let results: Vec<Result<T, RunError>> = (0..runs)
+) -> Result<Vec<T>, Box<RunError>> {
+    let results: Vec<Result<T, Box<RunError>>> = (0..runs)
         .into_par_iter()
         .map(|r| {
             let out = run_single(scenario, replication_seed(master_seed, r), None, |_| {})?;

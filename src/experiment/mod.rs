@@ -25,8 +25,8 @@ pub struct RunOutput {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error(
     "the run of `{scenario}` (seed {seed}) stopped in {month}: indicator `{indicator}` of {scope} \
-     is {value}, not a finite number; the scenario drives the model outside what it can represent \
-     (check extreme values of its parameters)"
+     is {value}, {reason}; the scenario drives the model outside what it can represent (check \
+     extreme values of its parameters)"
 )]
 pub struct RunError {
     pub scenario: String,
@@ -36,24 +36,25 @@ pub struct RunError {
     /// A district id or `region`.
     pub scope: String,
     pub value: f64,
+    pub reason: &'static str,
 }
 
 /// Runs a scenario to its horizon. `on_month` is called after every month (progress bars). Every
-/// indicator is checked finite every month: a run never hands on NaN or infinity as a result.
+/// indicator is checked every month: a run never hands on NaN, infinity or a negative count.
 pub fn run_single(
     scenario: &Scenario,
     seed: u64,
     snapshot_every: Option<u32>,
     mut on_month: impl FnMut(u32),
-) -> Result<RunOutput, RunError> {
+) -> Result<RunOutput, Box<RunError>> {
     let mut sim = Simulation::new(scenario, seed);
     let mut records = Vec::with_capacity(sim.months_total() as usize);
     let mut snapshots = Vec::new();
     let district_ids: Vec<String> = sim.districts().iter().map(|d| d.id.clone()).collect();
     while !sim.is_done() {
         let record = sim.step();
-        if let Some(row) = record.first_non_finite() {
-            return Err(RunError {
+        if let Some((row, reason)) = record.first_invalid() {
+            return Err(Box::new(RunError {
                 scenario: scenario.name().to_string(),
                 seed,
                 month: record.label.clone(),
@@ -62,7 +63,8 @@ pub fn run_single(
                     .district
                     .map_or_else(|| "region".to_string(), |d| district_ids[d].clone()),
                 value: row.value,
-            });
+                reason,
+            }));
         }
         if let Some(every) = snapshot_every
             && every > 0

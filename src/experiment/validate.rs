@@ -45,13 +45,13 @@ pub fn run_checked(scenario: &Scenario, seed: u64) -> CheckedRun {
             violation = invariants::check(&sim).err();
         }
         if violation.is_none()
-            && let Some(row) = record.first_non_finite()
+            && let Some((row, reason)) = record.first_invalid()
         {
             violation = Some(Violation {
-                invariant: "indicators.finite",
+                invariant: "indicators.valid",
                 month: record.label.clone(),
                 detail: format!(
-                    "indicator `{}` ({}) is {}",
+                    "indicator `{}` (district {}) is {}, {reason}",
                     row.indicator,
                     row.district.map_or("region".to_string(), |d| d.to_string()),
                     row.value

@@ -535,6 +535,26 @@ pub fn indicator(id: &str) -> Option<&'static IndicatorDef> {
     INDICATORS.iter().find(|d| d.id == id)
 }
 
+/// Whether an indicator counts people or things (and so can never be negative).
+pub fn is_count(id: &str) -> bool {
+    let base = id.split('.').next().unwrap_or(id);
+    indicator(base).is_some_and(|d| {
+        matches!(
+            d.unit,
+            "workers"
+                | "persons"
+                | "firms"
+                | "households"
+                | "units"
+                | "children"
+                | "agents"
+                | "ha"
+                | "patents"
+                | "positions"
+        )
+    })
+}
+
 /// What an indicator counts: every label a planner reads carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -676,9 +696,18 @@ pub struct MonthRecord {
 }
 
 impl MonthRecord {
-    /// The first value that is not a finite number, if any.
-    pub fn first_non_finite(&self) -> Option<&Row> {
-        self.rows.iter().find(|r| !r.value.is_finite())
+    /// The first value no run may report, with why: not a finite number, or a negative count of
+    /// people or things.
+    pub fn first_invalid(&self) -> Option<(&Row, &'static str)> {
+        self.rows.iter().find_map(|r| {
+            if !r.value.is_finite() {
+                Some((r, "not a finite number"))
+            } else if r.value < 0.0 && is_count(&r.indicator) {
+                Some((r, "negative, but it counts people or things"))
+            } else {
+                None
+            }
+        })
     }
 
     pub fn get(&self, district: Option<usize>, id: &str) -> Option<f64> {

@@ -569,7 +569,11 @@ mod tests {
                 .filter(|(k, _)| matches(range.pattern, k))
                 .map(|(_, v)| v)
                 .collect();
-            assert!(!hits.is_empty(), "`{}` names no key of the baseline", range.pattern);
+            assert!(
+                !hits.is_empty(),
+                "`{}` names no key of the baseline",
+                range.pattern
+            );
             for v in hits {
                 assert_eq!(
                     range.integer,
@@ -578,7 +582,11 @@ mod tests {
                     range.pattern
                 );
             }
-            assert!(range.low < range.high && range.high.is_finite(), "{}", range.pattern);
+            assert!(
+                range.low < range.high && range.high.is_finite(),
+                "{}",
+                range.pattern
+            );
         }
     }
 

@@ -8,6 +8,7 @@ mod determinism;
 mod indicators;
 mod levers;
 mod pairing;
+mod properties;
 mod provenance;
 mod robustness;
 mod scenario_files;

@@ -308,3 +308,157 @@ fn a_broken_pipe_ends_quietly() {
         );
     }
 }
+
+/// A short scenario in a temp folder (two years), so the output tests run in seconds.
+fn short_scenario(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &path,
+        format!("extends = \"baseline.toml\"\nname = \"{name}\"\n[time]\nmonths = 24\n"),
+    )
+    .expect("write");
+    path
+}
+
+/// The seed written in summary.json and in every row of timeseries.csv must agree.
+fn seed_of_folder(out: &Path) -> u64 {
+    let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary.json");
+    let json: serde_json::Value = serde_json::from_str(&summary).expect("json");
+    let seed = json["provenance"]["seed"].as_u64().expect("seed");
+    let ts = std::fs::read_to_string(out.join("timeseries.csv")).expect("timeseries.csv");
+    for line in ts.lines().skip(1) {
+        let field = line.split(',').nth(2).expect("seed column");
+        assert_eq!(field, seed.to_string(), "timeseries.csv mixes seeds");
+    }
+    seed
+}
+
+fn run_into(scenario: &Path, out: &Path, extra: &[&str]) -> Output {
+    bin()
+        .args(["run", "--quiet"])
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_results_intact() {
+    let tmp = temp_dir("killed");
+    let scenario = short_scenario(&tmp, "short");
+    let out = tmp.join("out");
+    let first = run_into(&scenario, &out, &["--seed", "3", "--snapshot-every", "12"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(out.join("firms_panel.csv").exists());
+    // A second run, killed mid-way.
+    let mut child = bin()
+        .args(["run", "--quiet", "--seed", "4"])
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().ok();
+    child.wait().ok();
+    // Whatever moment it died at, the folder is one complete run.
+    let seed = seed_of_folder(&out);
+    assert!(seed == 3 || seed == 4, "seed {seed}");
+    for file in [
+        "timeseries.csv",
+        "firms.csv",
+        "summary.json",
+        "dashboard.png",
+        "dashboard.svg",
+    ] {
+        assert!(out.join(file).exists(), "{file} is missing");
+    }
+    // The next run cleans up after the killed one and drops files it does not write.
+    let third = run_into(&scenario, &out, &["--seed", "5"]);
+    assert!(
+        third.status.success(),
+        "{}",
+        String::from_utf8_lossy(&third.stderr)
+    );
+    assert_eq!(seed_of_folder(&out), 5);
+    assert!(
+        !out.join("firms_panel.csv").exists(),
+        "a stale firms_panel.csv stayed"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(&tmp)
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.ends_with(".old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    std::fs::remove_dir_all(&tmp).ok();
+}
+
+#[test]
+fn two_runs_into_one_folder_never_mix() {
+    let tmp = temp_dir("concurrent");
+    let scenario = short_scenario(&tmp, "short");
+    let out = tmp.join("out");
+    let spawn = |seed: &str| {
+        bin()
+            .args(["run", "--quiet", "--seed", seed])
+            .arg(&scenario)
+            .arg("--out")
+            .arg(&out)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    let (a, b) = (spawn("7"), spawn("8"));
+    let (a, b) = (
+        a.wait_with_output().expect("a"),
+        b.wait_with_output().expect("b"),
+    );
+    let mut succeeded = Vec::new();
+    for (seed, output) in [(7, &a), (8, &b)] {
+        match output.status.code() {
+            Some(0) => succeeded.push(seed),
+            Some(2) => assert!(
+                String::from_utf8_lossy(&output.stderr).contains("another chancheng process"),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            ),
+            other => panic!(
+                "exit {other:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        }
+    }
+    assert!(!succeeded.is_empty());
+    let seed = seed_of_folder(&out);
+    assert!(
+        succeeded.contains(&seed),
+        "the folder holds seed {seed}, run by {succeeded:?}"
+    );
+    std::fs::remove_dir_all(&tmp).ok();
+}
+
+#[test]
+fn another_scenarios_results_are_replaced_only_with_force() {
+    let tmp = temp_dir("force");
+    let a = short_scenario(&tmp, "first");
+    let b = short_scenario(&tmp, "second");
+    let out = tmp.join("out");
+    assert!(run_into(&a, &out, &[]).status.success());
+    let refused = run_into(&b, &out, &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
+    assert!(summary.contains("\"first\""), "the first results stay");
+    assert!(run_into(&b, &out, &["--force"]).status.success());
+    let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
+    assert!(summary.contains("\"second\""));
+    std::fs::remove_dir_all(&tmp).ok();
+}
