@@ -26,15 +26,18 @@ pub const BASELINE_FILE_NAME: &str = "baseline.toml";
 pub struct ScenarioIssue {
     pub file: String,
     pub line: Option<usize>,
+    /// 1-based column (in characters) where the key or the offending text starts.
+    pub column: Option<usize>,
     pub key: String,
     pub message: String,
 }
 
 impl fmt::Display for ScenarioIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: ", self.file, line)?,
-            None => write!(f, "{}: ", self.file)?,
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "{}:{line}:{column}: ", self.file)?,
+            (Some(line), None) => write!(f, "{}:{line}: ", self.file)?,
+            _ => write!(f, "{}: ", self.file)?,
         }
         let message = clip(&self.message, 400);
         if self.key.is_empty() {
@@ -132,6 +135,7 @@ impl Scenario {
                 ScenarioError::Invalid(vec![ScenarioIssue {
                     file: "overrides".into(),
                     line: None,
+                    column: None,
                     key: key.clone(),
                     message,
                 }])
@@ -258,7 +262,7 @@ fn load_chain(
     loop {
         let file = files.last().expect("chain starts with one file");
         let table: toml::Table = toml::from_str(&file.text).map_err(|e| {
-            let line = e.span().map(|s| line_of(&file.text, s.start));
+            let position = e.span().map(|s| position_of(&file.text, s.start));
             // The parser points at the offending text; for a key error that text is the key.
             let message = e.message().trim().to_string();
             let key = match e.span() {
@@ -271,7 +275,8 @@ fn load_chain(
             };
             ScenarioError::Invalid(vec![ScenarioIssue {
                 file: file.display.clone(),
-                line,
+                line: position.map(|p| p.0),
+                column: position.map(|p| p.1),
                 key,
                 message,
             }])
@@ -283,6 +288,7 @@ fn load_chain(
                 return Err(ScenarioError::Invalid(vec![ScenarioIssue {
                     file: file.display.clone(),
                     line: find_line(&file.text, &["extends"]),
+                    column: find_position(&file.text, &["extends"]).map(|p| p.1),
                     key: "extends".into(),
                     message: "must be a file name string, e.g. \"baseline.toml\"".into(),
                 }]));
@@ -295,6 +301,7 @@ fn load_chain(
             ScenarioError::Invalid(vec![ScenarioIssue {
                 file: child.display.clone(),
                 line: find_line(&child.text, &["extends"]),
+                column: find_position(&child.text, &["extends"]).map(|p| p.1),
                 key: "extends".into(),
                 message,
             }])
@@ -379,6 +386,7 @@ fn load_chain(
                 ScenarioIssue {
                     file: file.display.clone(),
                     line: find_line(&file.text, &refs),
+                    column: find_position(&file.text, &refs).map(|p| p.1),
                     key: path.join("."),
                     message,
                 }
@@ -528,10 +536,11 @@ fn locate(files: &[SourceFile], path: &[String], message: String) -> ScenarioIss
     let refs: Vec<&str> = path.iter().map(String::as_str).collect();
     for depth in (1..=refs.len()).rev() {
         for file in files {
-            if let Some(line) = find_line(&file.text, &refs[..depth]) {
+            if let Some((line, column)) = find_position(&file.text, &refs[..depth]) {
                 return ScenarioIssue {
                     file: file.display.clone(),
                     line: Some(line),
+                    column: Some(column),
                     key: path.join("."),
                     message,
                 };
@@ -541,6 +550,7 @@ fn locate(files: &[SourceFile], path: &[String], message: String) -> ScenarioIss
     ScenarioIssue {
         file: files.first().map(|f| f.display.clone()).unwrap_or_default(),
         line: None,
+        column: None,
         key: path.join("."),
         message,
     }
@@ -548,6 +558,11 @@ fn locate(files: &[SourceFile], path: &[String], message: String) -> ScenarioIss
 
 /// The 1-based line where a dotted key path is set in a TOML text, if it is.
 fn find_line(text: &str, path: &[&str]) -> Option<usize> {
+    find_position(text, path).map(|p| p.0)
+}
+
+/// The 1-based (line, column) where a dotted key path is set in a TOML text, if it is.
+fn find_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
     let doc = toml::de::DeTable::parse(text).ok()?;
     let mut table = doc.get_ref();
     for (i, part) in path.iter().enumerate() {
@@ -555,18 +570,28 @@ fn find_line(text: &str, path: &[&str]) -> Option<usize> {
             .iter()
             .find(|(k, _)| k.get_ref().as_ref() as &str == *part)?;
         if i + 1 == path.len() {
-            return Some(line_of(text, key.span().start));
+            return Some(position_of(text, key.span().start));
         }
         match value.get_ref() {
             toml::de::DeValue::Table(t) => table = t,
-            _ => return Some(line_of(text, key.span().start)),
+            _ => return Some(position_of(text, key.span().start)),
         }
     }
     None
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+/// 1-based line and column (in characters) of a byte offset.
+fn position_of(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 fn merge(base: &mut toml::Table, over: toml::Table) {
