@@ -94,6 +94,57 @@ pub fn too_large(s: &ScenarioFile) -> Option<String> {
     })
 }
 
+/// The scenario with its population, firms and everything they live and work in multiplied by
+/// `factor` (benchmarks of how cost grows with agents): initial firms, entry prospects, the
+/// labour pools and city entrants, housing, schools, hospitals, shops, land and background
+/// residents. Prices, rates and policies stay.
+pub fn scaled_population(
+    scenario: &crate::scenario::Scenario,
+    factor: f64,
+) -> Result<crate::scenario::Scenario, crate::scenario::ScenarioError> {
+    let s = scenario.spec();
+    let mut keys: Vec<String> = [
+        "households.rural_reserve_workers",
+        "households.migrant_pool_workers",
+        "households.city_entrants_per_year",
+    ]
+    .iter()
+    .map(|k| k.to_string())
+    .collect();
+    for (id, sector) in &s.sectors {
+        keys.push(format!("sectors.{id}.entry_prospects_per_year"));
+        for district in sector.initial_firms.keys() {
+            keys.push(format!("sectors.{id}.initial_firms.{district}"));
+        }
+    }
+    for id in s.districts.keys() {
+        for field in [
+            "land_total_ha",
+            "land_serviced_free_ha",
+            "land_occupied_ha",
+            "land_idle_ha",
+            "school_seats",
+            "hospital_beds",
+            "commercial_floor_m2",
+            "standard_factory_floor_m2",
+            "market_housing_units",
+            "public_rental_units",
+            "resettlement_units",
+            "dormitory_units",
+            "rural_home_units",
+            "background_residents",
+            "training_seats",
+        ] {
+            keys.push(format!("districts.{id}.{field}"));
+        }
+    }
+    let overrides: Vec<(String, f64)> = keys
+        .into_iter()
+        .filter_map(|k| scenario.number_at(&k).map(|v| (k, v * factor)))
+        .collect();
+    scenario.with_overrides(&overrides)
+}
+
 #[cfg(test)]
 mod tests {
     use super::mean_firm_size;

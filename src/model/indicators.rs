@@ -768,13 +768,9 @@ impl Simulation {
         // Scope nd = region, nd + 1 = all cluster districts together (the zone).
         let mut acc = vec![Acc::default(); nd + 2];
         let zone = nd + 1;
-        let scopes = |d: usize, cluster: bool| -> Vec<usize> {
-            if cluster {
-                vec![d, nd, zone]
-            } else {
-                vec![d, nd]
-            }
-        };
+        // The scopes an agent in district d counts in (no allocation: this runs per agent).
+        let scopes =
+            |d: usize, cluster: bool| [d, nd, zone].into_iter().take(if cluster { 3 } else { 2 });
         for f in &self.firms {
             if f.status != FirmStatus::Operating {
                 continue;

@@ -306,6 +306,10 @@ impl Simulation {
     pub fn peak_workers(&self) -> usize {
         self.peak_workers
     }
+    /// Worker agents now.
+    pub fn worker_count(&self) -> usize {
+        self.workers.len()
+    }
     /// Label of the month about to be simulated (or last simulated, after the end), `YYYY-MM`.
     pub fn month_label(&self, month: u32) -> String {
         let total = self.month0 - 1 + month;

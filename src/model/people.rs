@@ -333,12 +333,11 @@ impl Simulation {
 
     /// Amenity value of each district for households (CNY/month): hospital beds per 1,000,
     /// commercial floor per resident, pollution.
-    pub(crate) fn amenities(&self) -> Vec<f64> {
+    fn amenities(&self, residents: &[f64]) -> Vec<f64> {
         let h = &self.s.households;
-        let residents = self.residents();
         self.districts
             .iter()
-            .zip(residents)
+            .zip(residents.iter().copied())
             .map(|(d, n)| {
                 let n = n.max(1.0);
                 h.amenity_hospital_cny_per_bed_per_1000 * d.hospital_beds / (n / 1000.0)
@@ -346,6 +345,40 @@ impl Simulation {
                     - h.amenity_pollution_cny * d.pollution / self.s.environment.red_line_stock
             })
             .collect()
+    }
+
+    /// [`Simulation::residents`] and [`Simulation::free_school_seats`] in one pass over the
+    /// households (the same sums, in the same order).
+    fn residents_and_free_seats(&self) -> (Vec<f64>, Vec<f64>) {
+        let per_resident = self.s.households.background_children_per_resident;
+        let mut residents: Vec<f64> = self
+            .districts
+            .iter()
+            .map(|d| d.background_residents)
+            .collect();
+        let mut free: Vec<f64> = self
+            .districts
+            .iter()
+            .map(|d| d.school_seats - d.background_residents * per_resident)
+            .collect();
+        let rural: Vec<bool> = self
+            .districts
+            .iter()
+            .map(|d| d.kind == DistrictKind::Rural)
+            .collect();
+        for w in &self.workers {
+            let r = w.residence;
+            residents[r] += 1.0
+                + if w.children_with {
+                    w.children as f64
+                } else {
+                    0.0
+                };
+            if w.children_with && !rural[r] {
+                free[r] -= w.children as f64;
+            }
+        }
+        (residents, free)
     }
 
     /// School seats free for modelled children in each district.
@@ -383,87 +416,7 @@ impl Simulation {
     /// schooling − moving cost, over feasible (district, tenure) pairs with free units; logit.
     /// `is_new`: the household holds no unit yet (arrival or initialisation).
     pub(crate) fn choose_residence(&mut self, i: usize, is_new: bool) {
-        let h = self.s.households.clone();
-        let hs = self.s.housing.clone();
-        let amenities = self.amenity_cache.clone();
-        let seats = self.seats_cache.clone();
-        let w = self.workers[i].clone();
-        let workplace = if w.employer != NO_FIRM {
-            self.firms[w.employer as usize].district
-        } else {
-            self.main_cluster
-        };
-        let eligible_public = self.public_rental_eligible(i);
-        let mut options: Vec<(usize, Tenure, f64)> = Vec::new();
-        for di in 0..self.districts.len() {
-            let d = &self.districts[di];
-            let minutes = self.travel.minutes[(di, workplace)];
-            let is_current = |t: Tenure| !is_new && w.residence == di && w.tenure == t;
-            if (is_new || w.residence != di) && minutes > self.s.labour.max_commute_minutes {
-                continue;
-            }
-            let base = amenities[di] - self.commute_cost(di, workplace);
-            let mut candidates: Vec<(Tenure, f64)> = Vec::new();
-            if d.kind == DistrictKind::Rural {
-                let rent = if w.origin == Origin::LocalRural {
-                    0.0
-                } else {
-                    hs.rural_rent_cny_month
-                };
-                candidates.push((Tenure::RuralHome, rent));
-            } else {
-                let market = if w.settled {
-                    Tenure::Owned
-                } else {
-                    Tenure::Market
-                };
-                let own_factor = if w.settled {
-                    hs.ownership_cost_share
-                } else {
-                    1.0
-                };
-                candidates.push((market, d.market_rent * own_factor));
-                if eligible_public {
-                    candidates.push((
-                        Tenure::PublicRental,
-                        d.market_rent * (1.0 - self.s.policy.public_rental_rent_discount),
-                    ));
-                }
-                if w.origin == Origin::LandlessFarmer {
-                    candidates.push((Tenure::Resettlement, hs.resettlement_rent_cny_month));
-                }
-                if w.employer != NO_FIRM && workplace == di {
-                    candidates.push((Tenure::Dormitory, hs.dormitory_rent_cny_month));
-                }
-            }
-            for (tenure, rent) in candidates {
-                let current = is_current(tenure)
-                    || (!is_new && w.residence == di && w.tenure.stock() == tenure.stock());
-                if !current && d.free_units(tenure.stock()) == 0 {
-                    continue;
-                }
-                let rural_home = d.kind == DistrictKind::Rural
-                    && w.origin != Origin::Migrant
-                    && w.origin != Origin::LocalUrban;
-                let schooled = w.children > 0
-                    && (rural_home
-                        || (tenure != Tenure::Dormitory && seats[di] >= w.children as f64));
-                let mut u = base - rent
-                    + if schooled {
-                        h.amenity_school_cny * w.children as f64
-                    } else {
-                        0.0
-                    };
-                if tenure == Tenure::Dormitory {
-                    u += h.dormitory_amenity_cny;
-                }
-                if !current && !is_new {
-                    u -= h.moving_cost_cny;
-                }
-                options.push((di, tenure, u));
-            }
-        }
-        if options.is_empty() {
+        let Some((di, tenure)) = self.best_residence(i, is_new) else {
             // Nowhere free within reach: stay put (or, if new, take a rural room anyway).
             if is_new {
                 let rural = self.first_district_of(DistrictKind::Rural);
@@ -473,26 +426,10 @@ impl Simulation {
             }
             self.workers[i].review_residence = false;
             return;
-        }
-        // One taste shock per (district, tenure) slot, whichever options are open, so that a
-        // household's tastes do not shift when a policy adds or removes an option.
-        let scale = h.residence_choice_scale_cny;
-        let stream_month = self.month * 2 + u32::from(is_new);
-        let draws = self.streams.open(Draw::Residence, w.key, stream_month);
-        let mut best = 0;
-        let mut best_value = f64::NEG_INFINITY;
-        for (j, (di, tenure, u)) in options.iter().enumerate() {
-            let slot = (di * 6 + *tenure as usize) as u64;
-            let g = draws.at(slot);
-            let value = u + scale * super::streams::gumbel_of(g);
-            if value > best_value {
-                best_value = value;
-                best = j;
-            }
-        }
-        let (di, tenure, _) = options[best];
+        };
+        let (residence, stock) = (self.workers[i].residence, self.workers[i].tenure.stock());
         if !is_new {
-            let old = &mut self.districts[w.residence].occupied[w.tenure.stock()];
+            let old = &mut self.districts[residence].occupied[stock];
             *old = old.saturating_sub(1);
         }
         self.districts[di].occupied[tenure.stock()] += 1;
@@ -505,11 +442,116 @@ impl Simulation {
         wm.review_residence = false;
     }
 
+    /// The (district, tenure) a household picks: the feasible option of highest utility plus its
+    /// taste shock, or `None` if nothing is free within reach. Options are visited in a fixed
+    /// order and the best kept as they come (no list is built: this runs for every household
+    /// that reviews its residence, every month).
+    fn best_residence(&self, i: usize, is_new: bool) -> Option<(usize, Tenure)> {
+        let h = &self.s.households;
+        let hs = &self.s.housing;
+        let w = &self.workers[i];
+        let workplace = if w.employer != NO_FIRM {
+            self.firms[w.employer as usize].district
+        } else {
+            self.main_cluster
+        };
+        let eligible_public = self.public_rental_eligible(i);
+        // One taste shock per (district, tenure) slot, whichever options are open, so that a
+        // household's tastes do not shift when a policy adds or removes an option.
+        let scale = h.residence_choice_scale_cny;
+        let stream_month = self.month * 2 + u32::from(is_new);
+        let draws = self.streams.open(Draw::Residence, w.key, stream_month);
+        let mut best: Option<(usize, Tenure)> = None;
+        let mut best_value = f64::NEG_INFINITY;
+        for di in 0..self.districts.len() {
+            let d = &self.districts[di];
+            let minutes = self.travel.minutes[(di, workplace)];
+            if (is_new || w.residence != di) && minutes > self.s.labour.max_commute_minutes {
+                continue;
+            }
+            let base = self.amenity_cache[di] - self.commute_cost(di, workplace);
+            // At most five tenures per district, in a fixed order.
+            let mut candidates = [(Tenure::RuralHome, 0.0); 5];
+            let mut n = 0;
+            let mut add = |tenure: Tenure, rent: f64| {
+                candidates[n] = (tenure, rent);
+                n += 1;
+            };
+            if d.kind == DistrictKind::Rural {
+                let rent = if w.origin == Origin::LocalRural {
+                    0.0
+                } else {
+                    hs.rural_rent_cny_month
+                };
+                add(Tenure::RuralHome, rent);
+            } else {
+                let market = if w.settled {
+                    Tenure::Owned
+                } else {
+                    Tenure::Market
+                };
+                let own_factor = if w.settled {
+                    hs.ownership_cost_share
+                } else {
+                    1.0
+                };
+                add(market, d.market_rent * own_factor);
+                if eligible_public {
+                    add(
+                        Tenure::PublicRental,
+                        d.market_rent * (1.0 - self.s.policy.public_rental_rent_discount),
+                    );
+                }
+                if w.origin == Origin::LandlessFarmer {
+                    add(Tenure::Resettlement, hs.resettlement_rent_cny_month);
+                }
+                if w.employer != NO_FIRM && workplace == di {
+                    add(Tenure::Dormitory, hs.dormitory_rent_cny_month);
+                }
+            }
+            for &(tenure, rent) in &candidates[..n] {
+                let current = !is_new
+                    && w.residence == di
+                    && (w.tenure == tenure || w.tenure.stock() == tenure.stock());
+                if !current && d.free_units(tenure.stock()) == 0 {
+                    continue;
+                }
+                let rural_home = d.kind == DistrictKind::Rural
+                    && w.origin != Origin::Migrant
+                    && w.origin != Origin::LocalUrban;
+                let schooled = w.children > 0
+                    && (rural_home
+                        || (tenure != Tenure::Dormitory
+                            && self.seats_cache[di] >= w.children as f64));
+                let mut u = base - rent
+                    + if schooled {
+                        h.amenity_school_cny * w.children as f64
+                    } else {
+                        0.0
+                    };
+                if tenure == Tenure::Dormitory {
+                    u += h.dormitory_amenity_cny;
+                }
+                if !current && !is_new {
+                    u -= h.moving_cost_cny;
+                }
+                let slot = (di * 6 + tenure as usize) as u64;
+                let value = u + scale * super::streams::gumbel_of(draws.at(slot));
+                if value > best_value {
+                    best_value = value;
+                    best = Some((di, tenure));
+                }
+            }
+        }
+        best
+    }
+
     /// Amenities and free school seats as households see them this month (computed once a month,
     /// so each residence choice costs O(districts), not O(households)).
     pub(crate) fn refresh_residence_context(&mut self) {
-        self.amenity_cache = self.amenities();
-        self.seats_cache = self.free_school_seats();
+        let (residents, seats) = self.residents_and_free_seats();
+        self.amenity_cache = self.amenities(&residents);
+        self.seats_cache = seats;
     }
 
     /// Children live with the household where it lives if it is a rural home or a school seat is

@@ -260,7 +260,7 @@ impl Simulation {
                 continue;
             }
             let (si, di) = (self.firms[fi].sector, self.firms[fi].district);
-            let sector = self.economy.sectors[si].clone();
+            let sector = &self.economy.sectors[si];
             let price = self.markets.price[self.market_of(si, di)];
             let chain = self.prev.chain[di][si];
             let y = self.firm_output(fi);
