@@ -19,6 +19,7 @@ impl Simulation {
         let promotion = (1.0 + policy.promotion_cny_per_year / e.promotion_reference_cny_per_year)
             .dpow(e.promotion_elasticity);
         let linkage = self.anchor_linkage();
+        let wage_costs = self.district_wage_costs();
         for si in 0..ns {
             let base = self.economy.sectors[si].prospects_per_year / 12.0;
             let targeting =
@@ -33,7 +34,7 @@ impl Simulation {
                 let key = newcomer_key(Source::Prospect, self.month, si as u32, rank);
                 let mut draws = self.streams.open(Draw::Prospect, key, self.month);
                 let scale = self.draw_scale(self.s.firms.entrant_size_min_workers, draws.unit());
-                if let Some(di) = self.choose_location(si, scale, &mut draws) {
+                if let Some(di) = self.choose_location_given(si, scale, &mut draws, &wage_costs) {
                     self.found_firm(si, di, scale, key);
                 }
             }
@@ -166,13 +167,25 @@ impl Simulation {
         scale: f64,
         draws: &mut Stream,
     ) -> Option<usize> {
-        let e = self.s.entry.clone();
-        let sector = self.economy.sectors[si].clone();
+        self.choose_location_given(si, scale, draws, &self.district_wage_costs())
+    }
+
+    /// [`Simulation::choose_location`] with the districts' wage costs given: they depend only on
+    /// operating firms, which entry does not change within a month, so the entry step computes
+    /// them once rather than once per prospect (that was quadratic in firms).
+    fn choose_location_given(
+        &self,
+        si: usize,
+        scale: f64,
+        draws: &mut Stream,
+        wage_costs: &[f64],
+    ) -> Option<usize> {
+        let e = &self.s.entry;
+        let sector = &self.economy.sectors[si];
         let policy = &self.s.policy;
         let floor_need = scale * sector.floor_per_worker;
         let land_need = self.land_need_ha(si, scale);
         let max_commute = self.s.labour.max_commute_minutes;
-        let wage_costs = self.district_wage_costs();
         let mut best: Option<usize> = None;
         let mut best_value = e.outside_option_utility + draws.gumbel();
         for di in 0..self.districts.len() {
