@@ -114,6 +114,8 @@ impl Simulation {
         out
     }
 
+    // Kept out of line: each step shows by name in a profile.
+    #[inline(never)]
     pub(crate) fn government_budget(&mut self) {
         let g = self.s.government.clone();
         let policy = self.s.policy.clone();

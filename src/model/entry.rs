@@ -11,6 +11,8 @@ use super::world::Land;
 use crate::scenario::{DistrictKind, Premises};
 
 impl Simulation {
+    // Kept out of line: each step shows by name in a profile.
+    #[inline(never)]
     pub(crate) fn firm_entry(&mut self) {
         self.advance_projects();
         let ns = self.economy.sectors.len();

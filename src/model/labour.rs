@@ -24,6 +24,8 @@ impl Simulation {
         self.travel.minutes[(from, to)] * self.s.labour.commute_value_cny_per_minute_month
     }
 
+    // Kept out of line: each step shows by name in a profile.
+    #[inline(never)]
     pub(crate) fn labour_market(&mut self) {
         let l = self.s.labour.clone();
         // Wages: each skill's index closes part of its gap to the outside wage and moves with

@@ -10,6 +10,8 @@ use super::streams::Draw;
 use crate::scenario::MarketScope;
 
 impl Simulation {
+    // Kept out of line: each step shows by name in a profile.
+    #[inline(never)]
     pub(crate) fn exogenous_drivers(&mut self) {
         let m = self.s.macro_.clone();
         let years = self.month as f64 / 12.0;

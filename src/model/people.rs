@@ -12,6 +12,8 @@ use super::world::Tenure;
 use crate::scenario::{DistrictKind, PublicRentalEligibility};
 
 impl Simulation {
+    // Kept out of line: each step shows by name in a profile.
+    #[inline(never)]
     pub(crate) fn households(&mut self) {
         let h = self.s.households.clone();
         let policy = self.s.policy.clone();
@@ -115,13 +117,17 @@ impl Simulation {
         for i in 0..self.workers.len() {
             let w = &self.workers[i];
             // Draws: success (or enrolment), whether the course is ordered, which firm orders it.
-            let mut draws = self.streams.open(Draw::Training, w.key, self.month);
+            // The stream is keyed, so opening it only where a draw is taken changes nothing.
+            let draws = |sim: &Self| {
+                sim.streams
+                    .open(Draw::Training, sim.workers[i].key, sim.month)
+            };
             if w.in_training() {
                 let w = &mut self.workers[i];
                 w.training_left -= 1;
                 if w.training_left == 0 {
                     self.counters.trained += 1;
-                    if draws.chance(h.training_success_share) {
+                    if draws(self).chance(h.training_success_share) {
                         let w = &mut self.workers[i];
                         w.skill = (w.skill + 1).min(2);
                         let ordered = w.ordered_by;
@@ -136,6 +142,7 @@ impl Simulation {
                 && w.skill < 2
                 && used + 1.0 <= seats
                 && self.travel.minutes[(w.residence, cluster)] <= self.s.labour.max_commute_minutes
+                && let mut draws = draws(self)
                 && draws.chance(h.training_enrol_rate_per_month)
             {
                 let next = w.skill as usize + 1;

@@ -233,6 +233,8 @@ impl Simulation {
 
     /// Step 5: production, accounts, taxes, R&D and innovation, investment and upgrading, labour
     /// demand (vacancies and lay-off probabilities for step 6).
+    // Kept out of line: each step shows by name in a profile.
+    #[inline(never)]
     pub(crate) fn production_and_investment(&mut self) {
         let vat = self.s.government.vat_rate;
         let policy = self.s.policy.clone();
@@ -676,6 +678,8 @@ impl Simulation {
     }
 
     /// Step 8: idling and exit of loss-making firms, reopening, reclamation of idle land.
+    // Kept out of line: each step shows by name in a profile.
+    #[inline(never)]
     pub(crate) fn exit_and_land(&mut self) {
         let fp = self.s.firms.clone();
         let reclaim = self.s.policy.idle_land_reclaim_months;

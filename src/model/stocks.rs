@@ -10,6 +10,8 @@ use super::world::{Land, Tenure};
 use crate::scenario::DistrictKind;
 
 impl Simulation {
+    // Kept out of line: each step shows by name in a profile.
+    #[inline(never)]
     pub(crate) fn advance_stocks(&mut self) {
         self.recount_occupancy();
         self.refresh_residence_context();
