@@ -127,18 +127,19 @@ pub struct Worker {
     pub key: u64,
     pub skill: u8,
     pub origin: Origin,
-    pub residence: usize,
+    /// District index (u32: the record stays at 48 bytes, see `tests::worker_record_is_compact`).
+    pub residence: u32,
     pub tenure: Tenure,
     pub employer: u32,
     pub wage: f64,
     pub reservation: f64,
-    pub months_unemployed: u32,
-    pub months_employed: u32,
+    pub months_unemployed: u16,
+    pub months_employed: u16,
     pub settled: bool,
     pub children: u8,
     pub children_with: bool,
-    /// Months of training left (0 = not in training).
-    pub training_left: u32,
+    /// Months of training left (0 = not in training; a course lasts at most 60).
+    pub training_left: u8,
     /// Firm that ordered the course (order-based training), or [`NO_FIRM`].
     pub ordered_by: u32,
     /// Set when something happened that makes the household reconsider where it lives.
@@ -146,10 +147,24 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// The district the household lives in.
+    #[inline]
+    pub fn home(&self) -> usize {
+        self.residence as usize
+    }
     pub fn is_employed(&self) -> bool {
         self.employer != NO_FIRM
     }
     pub fn in_training(&self) -> bool {
         self.training_left > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every monthly pass streams the workers: each byte of the record costs time at scale.
+    #[test]
+    fn worker_record_is_compact() {
+        assert!(std::mem::size_of::<super::Worker>() <= 48);
     }
 }

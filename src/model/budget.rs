@@ -162,7 +162,7 @@ impl Simulation {
                     .workers
                     .iter()
                     .filter(|w| {
-                        self.districts[w.residence].kind != crate::scenario::DistrictKind::Rural
+                        self.districts[w.home()].kind != crate::scenario::DistrictKind::Rural
                     })
                     .count() as f64;
                 let background: f64 = self.districts.iter().map(|d| d.background_residents).sum();
@@ -430,7 +430,7 @@ impl Simulation {
             .map(|d| d.background_residents)
             .collect();
         for w in &self.workers {
-            n[w.residence] += 1.0
+            n[w.home()] += 1.0
                 + if w.children_with {
                     w.children as f64
                 } else {
@@ -446,7 +446,7 @@ impl Simulation {
             d.occupied = [0; Tenure::STOCKS];
         }
         for w in &self.workers {
-            self.districts[w.residence].occupied[w.tenure.stock()] += 1;
+            self.districts[w.home()].occupied[w.tenure.stock()] += 1;
         }
     }
 }

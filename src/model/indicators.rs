@@ -813,8 +813,8 @@ impl Simulation {
             }
         }
         for w in &self.workers {
-            let res_cluster = self.is_cluster(w.residence);
-            for s in scopes(w.residence, res_cluster) {
+            let res_cluster = self.is_cluster(w.home());
+            for s in scopes(w.home(), res_cluster) {
                 let a = &mut acc[s];
                 a.households += 1.0;
                 a.residents += 1.0;
@@ -831,7 +831,7 @@ impl Simulation {
                 }
                 if w.children > 0
                     && !w.children_with
-                    && self.districts[w.residence].kind != DistrictKind::Rural
+                    && self.districts[w.home()].kind != DistrictKind::Rural
                 {
                     a.left_behind += w.children as f64;
                 }
@@ -847,7 +847,7 @@ impl Simulation {
             if w.employer != NO_FIRM {
                 let wd = self.firms[w.employer as usize].district;
                 let wc = self.is_cluster(wd);
-                let commute = self.travel.minutes[(w.residence, wd)];
+                let commute = self.travel.minutes[(w.home(), wd)];
                 for s in scopes(wd, wc) {
                     let a = &mut acc[s];
                     a.workers_here += 1.0;
@@ -856,7 +856,7 @@ impl Simulation {
                     let elsewhere = if s == zone {
                         !res_cluster
                     } else {
-                        w.residence != wd
+                        w.home() != wd
                     };
                     if elsewhere {
                         a.living_elsewhere += 1.0;
@@ -864,13 +864,12 @@ impl Simulation {
                     }
                 }
                 let rent = match w.tenure {
-                    Tenure::Market => self.districts[w.residence].market_rent,
+                    Tenure::Market => self.districts[w.home()].market_rent,
                     Tenure::Owned => {
-                        self.districts[w.residence].market_rent
-                            * self.s.housing.ownership_cost_share
+                        self.districts[w.home()].market_rent * self.s.housing.ownership_cost_share
                     }
                     Tenure::PublicRental => {
-                        self.districts[w.residence].market_rent
+                        self.districts[w.home()].market_rent
                             * (1.0 - self.s.policy.public_rental_rent_discount)
                     }
                     Tenure::Resettlement => self.s.housing.resettlement_rent_cny_month,
@@ -883,7 +882,7 @@ impl Simulation {
                         }
                     }
                 };
-                for s in scopes(w.residence, res_cluster) {
+                for s in scopes(w.home(), res_cluster) {
                     acc[s].rent_sum += rent / w.wage.max(1.0);
                     acc[s].rent_n += 1.0;
                 }

@@ -91,7 +91,7 @@ pub fn check(sim: &Simulation) -> Result<(), Violation> {
     // Housing: occupied ≤ built, by type and district.
     let mut occupied = vec![[0u32; Tenure::STOCKS]; sim.districts.len()];
     for w in &sim.workers {
-        occupied[w.residence][w.tenure.stock()] += 1;
+        occupied[w.home()][w.tenure.stock()] += 1;
     }
     for (di, d) in sim.districts.iter().enumerate() {
         for s in 0..Tenure::STOCKS {
@@ -279,7 +279,7 @@ mod tests {
             .iter()
             .position(|w| w.tenure == Tenure::Dormitory)
             .expect("someone in a dormitory");
-        let d = sim.workers[i].residence;
+        let d = sim.workers[i].home();
         sim.districts[d].housing[Tenure::Dormitory as usize] = 0.0;
         assert_eq!(violated(&sim), "housing.occupied_le_built");
     }

@@ -126,7 +126,7 @@ impl Simulation {
                 .open(Draw::Search, self.workers[i].key, self.month);
             let _on_the_job = draws.unit();
             let n = samples_f.floor() as usize + usize::from(draws.chance(samples_f.fract()));
-            let residence = self.workers[i].residence;
+            let residence = self.workers[i].home();
             let current = self.workers[i].employer;
             let current_net = if current != NO_FIRM {
                 self.income_from(current as usize, k)

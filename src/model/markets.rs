@@ -147,10 +147,10 @@ impl Simulation {
         for w in &self.workers {
             if w.is_employed() {
                 employed[w.skill as usize] += 1.0;
-                consumption[w.residence] += w.wage * share;
+                consumption[w.home()] += w.wage * share;
             } else if !w.in_training() {
                 unemployed[w.skill as usize] += 1.0;
-                district_unemployed[w.residence] += 1.0;
+                district_unemployed[w.home()] += 1.0;
             }
         }
         self.prev.employment = employment;

@@ -832,7 +832,7 @@ impl Simulation {
             w.employer = fi as u32;
             w.wage = self.firm_wage(&self.firms[fi], k);
             w.months_employed =
-                draw.index(self.s.households.initial_months_employed_max as usize) as u32;
+                draw.index(self.s.households.initial_months_employed_max as usize) as u16;
             self.firms[fi].employees[k] += 1;
             self.workers.push(w);
         }
@@ -873,8 +873,8 @@ impl Simulation {
                 w.tenure,
                 Tenure::Market | Tenure::PublicRental | Tenure::Resettlement
             );
-            w.settled =
-                w.origin == Origin::LocalUrban || (w.months_employed >= months_needed && housed);
+            w.settled = w.origin == Origin::LocalUrban
+                || (u32::from(w.months_employed) >= months_needed && housed);
             if w.settled && w.tenure == Tenure::Market && w.origin != Origin::LocalUrban {
                 w.tenure = Tenure::Owned;
             }
@@ -923,7 +923,7 @@ impl Simulation {
             key,
             skill,
             origin,
-            residence,
+            residence: residence as u32,
             tenure,
             employer: NO_FIRM,
             wage: 0.0,

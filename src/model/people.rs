@@ -101,7 +101,7 @@ impl Simulation {
         let mut in_training = vec![0.0; nd];
         for w in &self.workers {
             if w.in_training() {
-                in_training[w.residence.min(nd - 1)] += 1.0;
+                in_training[w.home().min(nd - 1)] += 1.0;
             }
         }
         let cluster = self.main_cluster;
@@ -141,7 +141,7 @@ impl Simulation {
             } else if !w.is_employed()
                 && w.skill < 2
                 && used + 1.0 <= seats
-                && self.travel.minutes[(w.residence, cluster)] <= self.s.labour.max_commute_minutes
+                && self.travel.minutes[(w.home(), cluster)] <= self.s.labour.max_commute_minutes
                 && let mut draws = draws(self)
                 && draws.chance(h.training_enrol_rate_per_month)
             {
@@ -158,7 +158,7 @@ impl Simulation {
                     self.charge(ZONE, Cost::OrderTraining, cost);
                 }
                 let w = &mut self.workers[i];
-                w.training_left = h.training_months;
+                w.training_left = h.training_months as u8;
                 w.ordered_by = ordered;
             }
         }
@@ -179,8 +179,8 @@ impl Simulation {
             let w = &self.workers[i];
             if w.settled
                 || !w.is_employed()
-                || w.months_employed < needed
-                || self.districts[w.residence].kind == DistrictKind::Rural
+                || u32::from(w.months_employed) < needed
+                || self.districts[w.home()].kind == DistrictKind::Rural
                 || w.tenure == Tenure::Dormitory
             {
                 continue;
@@ -211,13 +211,13 @@ impl Simulation {
             let mut p = retire;
             if !w.is_employed()
                 && !w.in_training()
-                && w.months_unemployed >= h.unemployed_leave_after_months
+                && u32::from(w.months_unemployed) >= h.unemployed_leave_after_months
             {
                 p += h.unemployed_leave_rate_per_month;
             }
             let left_behind = w.children > 0
                 && !w.children_with
-                && self.districts[w.residence].kind != DistrictKind::Rural;
+                && self.districts[w.home()].kind != DistrictKind::Rural;
             if left_behind && w.origin != Origin::LocalUrban {
                 p += h.left_behind_children_leave_rate_per_month;
             }
@@ -235,7 +235,7 @@ impl Simulation {
             if w.employer != NO_FIRM {
                 self.firms[w.employer as usize].employees[w.skill as usize] -= 1;
             }
-            self.districts[w.residence].occupied[w.tenure.stock()] -= 1;
+            self.districts[w.home()].occupied[w.tenure.stock()] -= 1;
             match w.origin {
                 Origin::Migrant => self.pools.migrant_pool += 1.0,
                 Origin::LocalRural | Origin::LandlessFarmer => self.pools.rural_reserve += 1.0,
@@ -374,7 +374,7 @@ impl Simulation {
             .map(|d| d.kind == DistrictKind::Rural)
             .collect();
         for w in &self.workers {
-            let r = w.residence;
+            let r = w.home();
             residents[r] += 1.0
                 + if w.children_with {
                     w.children as f64
@@ -397,8 +397,8 @@ impl Simulation {
             .map(|d| d.school_seats - d.background_residents * per_resident)
             .collect();
         for w in &self.workers {
-            if w.children_with && self.districts[w.residence].kind != DistrictKind::Rural {
-                free[w.residence] -= w.children as f64;
+            if w.children_with && self.districts[w.home()].kind != DistrictKind::Rural {
+                free[w.home()] -= w.children as f64;
             }
         }
         free
@@ -427,24 +427,24 @@ impl Simulation {
             // Nowhere free within reach: stay put (or, if new, take a rural room anyway).
             if is_new {
                 let rural = self.first_district_of(DistrictKind::Rural);
-                self.workers[i].residence = rural;
+                self.workers[i].residence = rural as u32;
                 self.workers[i].tenure = Tenure::RuralHome;
                 self.districts[rural].occupied[Tenure::RuralHome as usize] += 1;
             }
             self.workers[i].review_residence = false;
             return;
         };
-        let (residence, stock) = (self.workers[i].residence, self.workers[i].tenure.stock());
+        let (residence, stock) = (self.workers[i].home(), self.workers[i].tenure.stock());
         if !is_new {
             let old = &mut self.districts[residence].occupied[stock];
             *old = old.saturating_sub(1);
         }
         self.districts[di].occupied[tenure.stock()] += 1;
         let wm = &mut self.workers[i];
-        if wm.residence != di {
+        if wm.home() != di {
             wm.children_with = false;
         }
-        wm.residence = di;
+        wm.residence = di as u32;
         wm.tenure = tenure;
         wm.review_residence = false;
     }
@@ -473,7 +473,7 @@ impl Simulation {
         for di in 0..self.districts.len() {
             let d = &self.districts[di];
             let minutes = self.travel.minutes[(di, workplace)];
-            if (is_new || w.residence != di) && minutes > self.s.labour.max_commute_minutes {
+            if (is_new || w.home() != di) && minutes > self.s.labour.max_commute_minutes {
                 continue;
             }
             let base = self.amenity_cache[di] - self.commute_cost(di, workplace);
@@ -518,7 +518,7 @@ impl Simulation {
             }
             for &(tenure, rent) in &candidates[..n] {
                 let current = !is_new
-                    && w.residence == di
+                    && w.home() == di
                     && (w.tenure == tenure || w.tenure.stock() == tenure.stock());
                 if !current && d.free_units(tenure.stock()) == 0 {
                     continue;
@@ -570,7 +570,7 @@ impl Simulation {
             if w.children == 0 {
                 continue;
             }
-            let d = &self.districts[w.residence];
+            let d = &self.districts[w.home()];
             let rural_home = d.kind == DistrictKind::Rural;
             let with = if rural_home {
                 w.origin != Origin::Migrant && w.origin != Origin::LocalUrban
@@ -578,14 +578,14 @@ impl Simulation {
                 false
             } else if w.children_with {
                 true
-            } else if free[w.residence] >= w.children as f64 {
-                free[w.residence] -= w.children as f64;
+            } else if free[w.home()] >= w.children as f64 {
+                free[w.home()] -= w.children as f64;
                 true
             } else {
                 false
             };
             if !with && w.children_with && !rural_home {
-                free[w.residence] += w.children as f64;
+                free[w.home()] += w.children as f64;
             }
             self.workers[i].children_with = with;
         }
