@@ -372,6 +372,7 @@ impl Simulation {
 
     /// Advances one month through the fixed schedule and returns its indicators.
     pub fn step(&mut self) -> MonthRecord {
+        self.streams.set_month(self.month);
         self.counters = MonthCounters::default();
         self.apply_policy_changes();
         for gov in &mut self.accounts {

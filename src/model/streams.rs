@@ -59,22 +59,50 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Number of stream families ([`Draw`] values are 1-based).
+const FAMILIES: usize = Draw::IdleResale as usize + 1;
+
 /// Opens streams for one run.
 #[derive(Debug, Clone, Copy)]
 pub struct Streams {
     seed: u64,
+    /// The month whose family keys are precomputed, and those keys
+    /// (`seed ^ mix64(draw << 40 ^ month)`): an agent's stream then costs one hash of its key,
+    /// not two. Opening a stream gives the same key either way.
+    month: u32,
+    family: [u64; FAMILIES],
 }
 
 impl Streams {
     pub fn new(seed: u64) -> Streams {
-        Streams { seed: mix64(seed) }
+        let mut streams = Streams {
+            seed: mix64(seed),
+            month: 0,
+            family: [0; FAMILIES],
+        };
+        streams.set_month(0);
+        streams
+    }
+
+    /// Precomputes the family keys of `month` (the simulation calls it at the start of a month).
+    pub fn set_month(&mut self, month: u32) {
+        self.month = month;
+        for (draw, key) in self.family.iter_mut().enumerate() {
+            *key = self.seed ^ mix64((draw as u64) << 40 ^ u64::from(month));
+        }
     }
 
     /// The stream of `draw` for `entity` in `month`.
     #[inline]
     pub fn open(&self, draw: Draw, entity: u64, month: u32) -> Stream {
-        let key = mix64(self.seed ^ mix64((draw as u64) << 40 ^ u64::from(month)) ^ mix64(entity));
-        Stream { state: key }
+        let family = if month == self.month {
+            self.family[draw as usize]
+        } else {
+            self.seed ^ mix64((draw as u64) << 40 ^ u64::from(month))
+        };
+        Stream {
+            state: mix64(family ^ mix64(entity)),
+        }
     }
 }
 
@@ -185,6 +213,24 @@ pub fn newcomer_key(source: Source, month: u32, group: u32, rank: u32) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_precomputed_month_opens_the_same_streams() {
+        let cold = Streams::new(11);
+        let mut warm = cold;
+        warm.set_month(37);
+        for draw in [Draw::InitialFirm, Draw::Search, Draw::IdleResale] {
+            for entity in [0, 5, u64::MAX] {
+                let (mut a, mut b) = (cold.open(draw, entity, 37), warm.open(draw, entity, 37));
+                assert_eq!(a.next_u64(), b.next_u64());
+                // And a month that is not the precomputed one still works.
+                assert_eq!(
+                    cold.open(draw, entity, 2).unit(),
+                    warm.open(draw, entity, 2).unit()
+                );
+            }
+        }
+    }
 
     #[test]
     fn streams_with_different_keys_differ_and_the_same_key_repeats() {
