@@ -56,11 +56,17 @@ impl Simulation {
             }
         }
         self.place_children();
-        let settled_covered = self
-            .workers
-            .iter()
-            .filter(|w| w.settled && w.origin.is_migrant_like())
-            .count() as f64;
+        // One pass for the settled migrants' social security and the mean wage below.
+        let (mut settled_covered, mut wage_sum, mut employed) = (0.0, 0.0, 0.0);
+        for w in &self.workers {
+            if w.settled && w.origin.is_migrant_like() {
+                settled_covered += 1.0;
+            }
+            if w.is_employed() {
+                wage_sum += w.wage;
+                employed += 1.0;
+            }
+        }
         let social = settled_covered
             * policy.social_security_coverage
             * self.s.government.social_security_cny_per_settled_month;
@@ -72,11 +78,6 @@ impl Simulation {
         } else {
             0.0
         };
-        let (wage_sum, employed) = self
-            .workers
-            .iter()
-            .filter(|w| w.is_employed())
-            .fold((0.0, 0.0), |(s, n), w| (s + w.wage, n + 1.0));
         let avg_wage = if employed > 0.0 {
             wage_sum / employed
         } else {
