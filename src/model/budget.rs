@@ -424,20 +424,7 @@ impl Simulation {
     /// Residents a district's services must serve: background residents plus modelled households
     /// and the children living with them.
     pub(crate) fn residents(&self) -> Vec<f64> {
-        let mut n: Vec<f64> = self
-            .districts
-            .iter()
-            .map(|d| d.background_residents)
-            .collect();
-        for w in &self.workers {
-            n[w.home()] += 1.0
-                + if w.children_with {
-                    w.children as f64
-                } else {
-                    0.0
-                };
-        }
-        n
+        self.residents_and_free_seats().0
     }
 
     /// Occupancy of each housing stock recounted from the households.

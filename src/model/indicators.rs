@@ -896,11 +896,7 @@ impl Simulation {
         let residents_all: Vec<f64> = (0..nd)
             .map(|d| acc[d].residents + self.districts[d].background_residents)
             .collect();
-        let rural: Vec<bool> = self
-            .districts
-            .iter()
-            .map(|d| d.kind == DistrictKind::Rural)
-            .collect();
+        let rural = self.rural_districts();
         let background_va = self.background.by_district(&residents_all, &rural);
         self.prev.background_va = background_va.iter().map(|v| v.iter().sum::<f64>()).sum();
         let red_line = self.s.environment.red_line_stock;

@@ -306,6 +306,14 @@ impl Simulation {
     pub fn peak_workers(&self) -> usize {
         self.peak_workers
     }
+    /// Whether each district is rural (no school seats for modelled children, village homes).
+    pub(crate) fn rural_districts(&self) -> Vec<bool> {
+        self.districts
+            .iter()
+            .map(|d| d.kind == crate::scenario::DistrictKind::Rural)
+            .collect()
+    }
+
     /// Worker agents now.
     pub fn worker_count(&self) -> usize {
         self.workers.len()

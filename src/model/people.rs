@@ -355,9 +355,9 @@ impl Simulation {
             .collect()
     }
 
-    /// [`Simulation::residents`] and [`Simulation::free_school_seats`] in one pass over the
-    /// households (the same sums, in the same order).
-    fn residents_and_free_seats(&self) -> (Vec<f64>, Vec<f64>) {
+    /// Residents (households and the children living with them, plus background residents) and
+    /// school seats free for modelled children, per district, in one pass over the households.
+    pub(crate) fn residents_and_free_seats(&self) -> (Vec<f64>, Vec<f64>) {
         let per_resident = self.s.households.background_children_per_resident;
         let mut residents: Vec<f64> = self
             .districts
@@ -369,11 +369,7 @@ impl Simulation {
             .iter()
             .map(|d| d.school_seats - d.background_residents * per_resident)
             .collect();
-        let rural: Vec<bool> = self
-            .districts
-            .iter()
-            .map(|d| d.kind == DistrictKind::Rural)
-            .collect();
+        let rural = self.rural_districts();
         for w in &self.workers {
             let r = w.home();
             residents[r] += 1.0
@@ -391,18 +387,7 @@ impl Simulation {
 
     /// School seats free for modelled children in each district.
     fn free_school_seats(&self) -> Vec<f64> {
-        let per_resident = self.s.households.background_children_per_resident;
-        let mut free: Vec<f64> = self
-            .districts
-            .iter()
-            .map(|d| d.school_seats - d.background_residents * per_resident)
-            .collect();
-        for w in &self.workers {
-            if w.children_with && self.districts[w.home()].kind != DistrictKind::Rural {
-                free[w.home()] -= w.children as f64;
-            }
-        }
-        free
+        self.residents_and_free_seats().1
     }
 
     fn public_rental_eligible(&self, i: usize) -> bool {
