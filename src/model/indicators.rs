@@ -812,10 +812,13 @@ impl Simulation {
                 acc[s].high_tech += f64::from(u8::from(f.high_tech));
             }
         }
+        let rural = self.rural_districts();
         for w in &self.workers {
             let res_cluster = self.is_cluster(w.home());
-            for s in scopes(w.home(), res_cluster) {
-                let a = &mut acc[s];
+            // Counts where the household lives go to its district only; the region and the zone
+            // are summed from the districts after the loop (whole numbers: exact in any order).
+            {
+                let a = &mut acc[w.home()];
                 a.households += 1.0;
                 a.residents += 1.0;
                 if w.children_with {
@@ -829,10 +832,7 @@ impl Simulation {
                         a.settled += 1.0;
                     }
                 }
-                if w.children > 0
-                    && !w.children_with
-                    && self.districts[w.home()].kind != DistrictKind::Rural
-                {
+                if w.children > 0 && !w.children_with && !rural[w.home()] {
                     a.left_behind += w.children as f64;
                 }
                 if w.in_training() {
@@ -888,6 +888,27 @@ impl Simulation {
                 }
             }
         }
+        for d in 0..nd {
+            let from = acc[d].clone();
+            let targets: &[usize] = if self.is_cluster(d) {
+                &[nd, zone]
+            } else {
+                &[nd]
+            };
+            for &t in targets {
+                let a = &mut acc[t];
+                a.households += from.households;
+                a.residents += from.residents;
+                a.children_here += from.children_here;
+                a.children_all += from.children_all;
+                a.migrant_like += from.migrant_like;
+                a.settled += from.settled;
+                a.left_behind += from.left_behind;
+                a.in_training += from.in_training;
+                a.labour_force += from.labour_force;
+                a.unemployed += from.unemployed;
+            }
+        }
         let mut rows = Vec::with_capacity(64 * (nd + 1));
         let label = self.month_label(self.month);
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
@@ -896,7 +917,6 @@ impl Simulation {
         let residents_all: Vec<f64> = (0..nd)
             .map(|d| acc[d].residents + self.districts[d].background_residents)
             .collect();
-        let rural = self.rural_districts();
         let background_va = self.background.by_district(&residents_all, &rural);
         self.prev.background_va = background_va.iter().map(|v| v.iter().sum::<f64>()).sum();
         let red_line = self.s.environment.red_line_stock;
