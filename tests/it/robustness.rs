@@ -462,3 +462,41 @@ fn another_scenarios_results_are_replaced_only_with_force() {
     assert!(summary.contains("\"second\""));
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+/// The fuzz target's contract (`fuzz/fuzz_targets/scenario_file.rs`) on its committed corpus and
+/// the bad-file corpus: every input gives a scenario or a bounded error, never a panic. Inputs the
+/// fuzzer finds crashing go into `fuzz/corpus/scenario_file/` and are checked here on every run.
+#[test]
+fn fuzz_regressions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenarios = root.join("scenarios");
+    let mut n = 0;
+    for dir in [root.join("fuzz/corpus/scenario_file"), corpus_dir()] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("read");
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            match chancheng::scenario::load_str(text, "fuzz.toml", &scenarios) {
+                Ok(scenario) => {
+                    let _ = chancheng::experiment::scale::too_large(scenario.spec());
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    assert!(
+                        message.len() < 20_000,
+                        "{}: {} bytes",
+                        path.display(),
+                        message.len()
+                    );
+                }
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= 40, "only {n} inputs");
+}
