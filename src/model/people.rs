@@ -358,31 +358,19 @@ impl Simulation {
     /// Residents (households and the children living with them, plus background residents) and
     /// school seats free for modelled children, per district, in one pass over the households.
     pub(crate) fn residents_and_free_seats(&self) -> (Vec<f64>, Vec<f64>) {
-        let per_resident = self.s.households.background_children_per_resident;
-        let mut residents: Vec<f64> = self
+        let background: Vec<f64> = self
             .districts
             .iter()
             .map(|d| d.background_residents)
             .collect();
-        let mut free: Vec<f64> = self
-            .districts
-            .iter()
-            .map(|d| d.school_seats - d.background_residents * per_resident)
-            .collect();
-        let rural = self.rural_districts();
-        for w in &self.workers {
-            let r = w.home();
-            residents[r] += 1.0
-                + if w.children_with {
-                    w.children as f64
-                } else {
-                    0.0
-                };
-            if w.children_with && !rural[r] {
-                free[r] -= w.children as f64;
-            }
-        }
-        (residents, free)
+        let seats: Vec<f64> = self.districts.iter().map(|d| d.school_seats).collect();
+        count_residents_and_free_seats(
+            &self.workers,
+            &background,
+            &seats,
+            &self.rural_districts(),
+            self.s.households.background_children_per_resident,
+        )
     }
 
     /// School seats free for modelled children in each district.
@@ -575,5 +563,86 @@ impl Simulation {
             }
             self.workers[i].children_with = with;
         }
+    }
+}
+
+/// Residents of each district (households, the children living with them, background residents)
+/// and the school seats free for modelled children (seats less those of background children and
+/// of modelled children living with their parents outside rural districts), in one pass.
+///
+/// A submodel on explicit state: it reads the households and three per-district inputs and
+/// nothing else, so a test can give it a hand-made world.
+pub(crate) fn count_residents_and_free_seats(
+    workers: &[super::agents::Worker],
+    background_residents: &[f64],
+    school_seats: &[f64],
+    rural: &[bool],
+    background_children_per_resident: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut residents = background_residents.to_vec();
+    let mut free: Vec<f64> = school_seats
+        .iter()
+        .zip(background_residents)
+        .map(|(seats, people)| seats - people * background_children_per_resident)
+        .collect();
+    for w in workers {
+        let r = w.home();
+        residents[r] += 1.0
+            + if w.children_with {
+                w.children as f64
+            } else {
+                0.0
+            };
+        if w.children_with && !rural[r] {
+            free[r] -= w.children as f64;
+        }
+    }
+    (residents, free)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_residents_and_free_seats;
+    use crate::model::agents::{NO_FIRM, Origin, Worker};
+    use crate::model::world::Tenure;
+
+    fn household(district: u32, children: u8, with: bool) -> Worker {
+        Worker {
+            key: 0,
+            skill: 0,
+            origin: Origin::Migrant,
+            residence: district,
+            tenure: Tenure::Market,
+            employer: NO_FIRM,
+            wage: 0.0,
+            reservation: 0.0,
+            months_unemployed: 0,
+            months_employed: 0,
+            settled: false,
+            children,
+            children_with: with,
+            training_left: 0,
+            ordered_by: NO_FIRM,
+            review_residence: false,
+        }
+    }
+
+    #[test]
+    fn residents_and_seats_count_who_lives_where() {
+        // District 0 urban, 1 rural; 100 and 10 background residents, 0.1 children each.
+        let workers = [
+            household(0, 2, true),  // two children at school in district 0
+            household(0, 1, false), // one child left behind: lives elsewhere
+            household(1, 3, true),  // rural: village school, no modelled seat
+        ];
+        let (residents, free) = count_residents_and_free_seats(
+            &workers,
+            &[100.0, 10.0],
+            &[50.0, 5.0],
+            &[false, true],
+            0.1,
+        );
+        assert_eq!(residents, vec![100.0 + 3.0 + 1.0, 10.0 + 4.0]);
+        assert_eq!(free, vec![50.0 - 10.0 - 2.0, 5.0 - 1.0]);
     }
 }
