@@ -91,7 +91,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let known = region_indicators(&scenarios[0]);
     for id in &args.indicators {
         if !known.contains(id) {
-            let hint = super::closest(id, known.iter().map(String::as_str))
+            let hint = crate::scenario::closest(id, known.iter().map(String::as_str))
                 .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_default();
             return Err(usage(format!(

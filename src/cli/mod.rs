@@ -80,16 +80,6 @@ pub fn print_out(text: &[u8]) -> std::io::Result<()> {
     }
 }
 
-/// Did-you-mean for a misspelt id: the closest of `known`, if it is close.
-pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    known
-        .into_iter()
-        .map(|k| (strsim::jaro_winkler(wanted, k), k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
-}
-
 /// Runs a command; `Ok(false)` means it ran but its checks failed (exit code 2).
 pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
     match cli.command {

@@ -124,12 +124,10 @@ impl OutputFolder {
             }
         }
         check_contents(target, identity, force)?;
-        // Leftovers of runs that crashed while writing into this folder.
+        // Leftovers of runs that crashed while writing into this folder (a staging folder of
+        // this process id included).
         remove_leftovers(&parent, &name);
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
-        }
         std::fs::create_dir(&staging)
             .map_err(|e| unusable(format!("cannot create {}: {e}", staging.display())))?;
         Ok(OutputFolder {
@@ -144,11 +142,6 @@ impl OutputFolder {
     /// Where to write the files (the staging folder).
     pub fn path(&self) -> &Path {
         &self.staging
-    }
-
-    /// The folder the files will be in after [`OutputFolder::commit`].
-    pub fn target(&self) -> &Path {
-        &self.target
     }
 
     fn target_name(&self) -> String {

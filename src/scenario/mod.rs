@@ -514,16 +514,21 @@ fn build(
 fn did_you_mean(message: &str) -> Option<String> {
     let field = unknown_field(message)?;
     let (_, allowed) = message.split_once("expected one of ")?;
-    let best = allowed
-        .split(", ")
-        .map(|k| k.trim().trim_matches('`'))
-        .map(|k| (strsim::jaro_winkler(field, k), k))
+    let best = closest(
+        field,
+        allowed.split(", ").map(|k| k.trim().trim_matches('`')),
+    )?;
+    Some(format!("unknown field `{field}`: did you mean `{best}`?"))
+}
+
+/// Did-you-mean for a misspelt id (a key, an indicator): the closest of `known`, if it is close.
+pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(wanted, k), k))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    Some(format!(
-        "unknown field `{field}`: did you mean `{}`?",
-        best.1
-    ))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
 }
 
 fn unknown_field(message: &str) -> Option<&str> {
