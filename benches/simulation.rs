@@ -1,5 +1,7 @@
 //! Speed of the model (plots and files off): initialisation, one month of the baseline, a whole
-//! baseline run, and the cost of a year as the population grows ×1, ×2, ×4, ×8.
+//! baseline run, the cost of a year as the population grows ×1, ×2, ×4, ×8, the labour market
+//! alone at ≈ 10 k and 100 k searchers (1 M with `CHANCHENG_BENCH_LARGE=1`: ≈ 8 million agents,
+//! ≈ 1 GB), and the whole prefecture (`scenarios/zhumadian.toml`) for a year and a whole run.
 //!
 //! `cargo bench --bench simulation` (all), or e.g. `cargo bench --bench simulation -- population`.
 //! Compare ratios, not absolute times, across machines; docs/PERFORMANCE.md has the figures.
@@ -57,9 +59,60 @@ fn population(c: &mut Criterion) {
     group.finish();
 }
 
+/// One month of the labour market alone, from the state of 2021, with the population scaled so
+/// that about 10 k, 100 k (and, on request, 1 M) workers search; throughput in searchers.
+fn labour_market(c: &mut Criterion) {
+    let base = load_builtin().expect("baseline");
+    let mut group = c.benchmark_group("labour_market_month");
+    group.sample_size(10);
+    let mut factors = vec![1.0, 10.0];
+    if std::env::var_os("CHANCHENG_BENCH_LARGE").is_some() {
+        factors.push(100.0);
+    }
+    for factor in factors {
+        let scenario = scaled_population(&base, factor).expect("scaled scenario");
+        let mut warm = Simulation::new(&scenario, 1);
+        for _ in 0..60 {
+            warm.step();
+        }
+        let searchers = warm.clone().labour_market_alone();
+        group.throughput(Throughput::Elements(searchers as u64));
+        group.bench_function(format!("searchers_{searchers}"), |b| {
+            b.iter_batched(
+                || warm.clone(),
+                |mut sim| black_box(sim.labour_market_alone()),
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// The whole prefecture: a year, and a whole run (each sample of the whole run takes tens of
+/// seconds on a laptop core; criterion's ten samples then take minutes).
+fn prefecture(c: &mut Criterion) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/zhumadian.toml");
+    let scenario = chancheng::scenario::load_file(&path).expect("prefecture");
+    let year = scenario
+        .with_overrides(&[("time.months".to_string(), 12.0)])
+        .expect("a year");
+    let mut group = c.benchmark_group("prefecture");
+    group.sample_size(10);
+    let workers = Simulation::new(&scenario, 1).worker_count() as u64;
+    group.throughput(Throughput::Elements(workers * 12));
+    group.bench_function("first_year", |b| {
+        b.iter(|| black_box(run_single(&year, 1, None, |_| {}).expect("runs")))
+    });
+    group.throughput(Throughput::Elements(workers * 240));
+    group.bench_function("whole_run_240_months", |b| {
+        b.iter(|| black_box(run_single(&scenario, 1, None, |_| {}).expect("runs")))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().without_plots();
-    targets = baseline, population
+    targets = baseline, population, labour_market, prefecture
 }
 criterion_main!(benches);

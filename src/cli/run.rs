@@ -85,7 +85,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let last = result.records.last();
     let get = |id: &str| last.and_then(|r| r.get(None, id)).unwrap_or(f64::NAN);
     eprintln!(
-        "{}: {} months in {wall:.1} s (seed {}); peak {} firms, {} worker agents\n  {}: GDP (whole district) {:.1} 亿元/yr, employment (modelled firms) {:.0}, unemployment (worker agents) {:.1}%, pendulum {:.0}%, D = {:.3} (U1 {:.3}, U2 {:.3})\n  wrote {}",
+        "{}: {} months in {wall:.1} s (seed {}); peak {} firms, {} worker agents\n  {}: GDP (whole region) {:.1} 亿元/yr, employment (modelled firms) {:.0}, unemployment (worker agents) {:.1}%, pendulum {:.0}%, D = {:.3} (U1 {:.3}, U2 {:.3})\n  wrote {}",
         scenario.name(),
         result.records.len(),
         args.seed,

@@ -56,7 +56,13 @@ pub fn agent_bound(s: &ScenarioFile) -> AgentBound {
     let initial_workers = employed / (1.0 - s.labour.initial_unemployment_rate).max(0.01);
     let h = &s.households;
     let reserve_growth = (1.0 + h.rural_reserve_growth_per_year.max(0.0)).powf(years);
-    let land: f64 = s.districts.values().map(|d| d.land_total_ha).sum();
+    // Farmers are displaced only where a cluster zone services its reserve land.
+    let land: f64 = s
+        .districts
+        .values()
+        .filter(|d| d.kind == crate::scenario::DistrictKind::Cluster)
+        .map(|d| d.land_total_ha)
+        .sum();
     AgentBound {
         workers: initial_workers
             + h.rural_reserve_workers * reserve_growth

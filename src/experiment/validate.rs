@@ -5,7 +5,7 @@ use super::{RunOutput, replication_seed};
 use crate::model::indicators::MonthRecord;
 use crate::model::invariants::{self, Violation};
 use crate::model::{FirmRecord, Simulation};
-use crate::scenario::{DistrictKind, Scenario};
+use crate::scenario::{DistrictKind, PublishedStatistics, Scenario};
 
 /// Months between firm-panel snapshots used by the regression.
 const PANEL_EVERY: u32 = 3;
@@ -171,9 +171,9 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
         },
         Check {
             id: "zone_employment_2016",
-            description: "employment in the cluster zones, 2016 mean: tens of thousands (MODEL.md §7; Henan's 180 zones ≈ 16,700 each in 2012)",
+            description: "employment per cluster zone, 2016 mean: tens of thousands (MODEL.md §7; Henan's 180 zones ≈ 16,700 each in 2012)",
             target: (10_000.0, 100_000.0),
-            measured: first_year_zone_employment,
+            measured: first_year_zone_employment / clusters.len().max(1) as f64,
         },
         Check {
             id: "avg_wage_2016",
@@ -204,7 +204,11 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
             measured: if run.violation.is_none() { 1.0 } else { 0.0 },
         },
     ];
-    all.extend(published_checks(records));
+    all.extend(match scenario.spec().statistics {
+        PublishedStatistics::YichengDistrict => district_checks(records),
+        PublishedStatistics::ZhumadianPrefecture => prefecture_checks(records),
+        PublishedStatistics::None => Vec::new(),
+    });
     all
 }
 
@@ -232,20 +236,8 @@ fn cpi(year: i32) -> f64 {
 /// Checks against the published statistics of 驿城区 (the district including its development and
 /// cluster zones, as its bulletins define it; ../shared/data/zhumadian/facts.csv). Money in 2015
 /// prices. Only years the run covers are checked.
-fn published_checks(records: &[MonthRecord]) -> Vec<Check> {
-    let year_mean = |id: &str, year: i32| {
-        let prefix = format!("{year}-");
-        let v: Vec<f64> = records
-            .iter()
-            .filter(|r| r.label.starts_with(&prefix))
-            .filter_map(|r| r.get(None, id))
-            .collect();
-        if v.len() == 12 {
-            v.iter().sum::<f64>() / 12.0
-        } else {
-            f64::NAN
-        }
-    };
+fn district_checks(records: &[MonthRecord]) -> Vec<Check> {
+    let year_mean = |id: &str, year: i32| region_year_mean(records, id, year);
     let share = |id: &str, year: i32| year_mean(id, year) / year_mean("gdp", year);
     let growth = |year: i32| year_mean("gdp", year) / year_mean("gdp", year - 1) - 1.0;
     let yi = 1e8;
@@ -325,13 +317,143 @@ fn published_checks(records: &[MonthRecord]) -> Vec<Check> {
             measured: year_mean("residents", year),
         });
     }
-    out.retain(|c| !c.measured.is_nan() || !c.id.starts_with("district_"));
-    // Targets as a reader writes them (no 0.038000000000000006).
+    tidy(out)
+}
+
+/// The region's mean of an indicator over the 12 months of `year` (NaN unless the run covers
+/// the whole year).
+fn region_year_mean(records: &[MonthRecord], id: &str, year: i32) -> f64 {
+    let prefix = format!("{year}-");
+    let v: Vec<f64> = records
+        .iter()
+        .filter(|r| r.label.starts_with(&prefix))
+        .filter_map(|r| r.get(None, id))
+        .collect();
+    if v.len() == 12 {
+        v.iter().sum::<f64>() / 12.0
+    } else {
+        f64::NAN
+    }
+}
+
+/// Drops checks of years the run does not cover and rounds targets as a reader writes them
+/// (no 0.038000000000000006).
+fn tidy(mut out: Vec<Check>) -> Vec<Check> {
+    out.retain(|c| !c.measured.is_nan());
     for c in &mut out {
         let round = |x: f64| (x * 1e4).round() / 1e4;
         c.target = (round(c.target.0), round(c.target.1));
     }
     out
+}
+
+/// The prefecture's published GDP in current prices, 亿元: CSMAR's city series (2016–2020, the
+/// 2019 figure after the 4th economic census) and the 2021 bulletin.
+const PREFECTURE_GDP: [(i32, f64); 6] = [
+    (2016, 1972.9881),
+    (2017, 2175.0399),
+    (2018, 2370.3243),
+    (2019, 2742.0594),
+    (2020, 2859.27),
+    (2021, 3082.82),
+];
+
+/// Checks against the published statistics of the whole prefecture (驻马店市), money in 2015
+/// prices. Tolerances: GDP levels ± 10 % — the 2019 census revision lifted the level by ≈ 5 %
+/// (nominal +15.7 % in 2019 at 7.4 % real growth), the CPI stands in for the GDP deflator, and
+/// the model's background economy is calibrated to 2019; growth ± 3 pp; sector shares as the
+/// district's (published shares are in current prices); population ± 3 % (the census's own
+/// undercount and the model's residents as households plus background residents).
+fn prefecture_checks(records: &[MonthRecord]) -> Vec<Check> {
+    let year_mean = |id: &str, year: i32| region_year_mean(records, id, year);
+    let share = |id: &str, year: i32| year_mean(id, year) / year_mean("gdp", year);
+    let yi = 1e8;
+    let mut out: Vec<Check> = PREFECTURE_GDP
+        .iter()
+        .map(|&(year, gdp)| Check {
+            id: match year {
+                2016 => "prefecture_gdp_2016",
+                2017 => "prefecture_gdp_2017",
+                2018 => "prefecture_gdp_2018",
+                2019 => "prefecture_gdp_2019",
+                2020 => "prefecture_gdp_2020",
+                _ => "prefecture_gdp_2021",
+            },
+            description: "驻马店市 GDP, 亿元 in 2015 prices: 1972.99 (2016), 2175.04, 2370.32, 2742.06 (2019, revised), 2859.27, 3082.82 (2021) current, deflated by the Henan CPI, ± 10 %",
+            target: (0.9 * gdp / cpi(year), 1.1 * gdp / cpi(year)),
+            measured: year_mean("gdp", year) / yi,
+        })
+        .collect();
+    let growth = |from: i32, to: i32| {
+        (year_mean("gdp", to) / year_mean("gdp", from)).powf(1.0 / f64::from(to - from)) - 1.0
+    };
+    out.extend([
+        Check {
+            id: "prefecture_gdp_growth_2016_2018",
+            description: "驻马店市 real GDP growth 2016–2018, yearly: 8.5 % (2016), 8.5 % (2018) [CSMAR], ± 3 pp",
+            target: (0.055, 0.115),
+            measured: growth(2016, 2018),
+        },
+        Check {
+            id: "prefecture_gdp_growth_2019",
+            description: "驻马店市 real GDP growth 2019: 7.4 %, ± 3 pp",
+            target: (0.044, 0.104),
+            measured: growth(2018, 2019),
+        },
+        Check {
+            id: "prefecture_gdp_growth_2019_2021",
+            description: "驻马店市 real GDP growth 2019–2021, two-year average: 5.3 % (2021 bulletin; Covid 2020 at 3.6 %, which the model does not shock), ± 3 pp",
+            target: (0.023, 0.083),
+            measured: growth(2019, 2021),
+        },
+    ]);
+    for (year, primary, secondary) in [(2019, 0.171, 0.402), (2021, 0.181, 0.389)] {
+        out.push(Check {
+            id: if year == 2019 {
+                "prefecture_primary_share_2019"
+            } else {
+                "prefecture_primary_share_2021"
+            },
+            description: "驻马店市 primary-sector share of GDP (17.1 % 2019, 18.1 % 2021), ± 3 pp: farm prices moved it (19.2 % in 2020), the model's shares are in 2015 prices",
+            target: (primary - 0.03, primary + 0.03),
+            measured: share("gdp_primary", year),
+        });
+        out.push(Check {
+            id: if year == 2019 {
+                "prefecture_secondary_share_2019"
+            } else {
+                "prefecture_secondary_share_2021"
+            },
+            description: "驻马店市 secondary-sector share of GDP (40.2 % 2019, 38.9 % 2021), ± 6 pp",
+            target: (secondary - 0.06, secondary + 0.06),
+            measured: share("gdp_secondary", year),
+        });
+    }
+    out.push(Check {
+        id: "prefecture_residents_2020",
+        description: "驻马店市 resident population, 2020 census: 7,008,427, ± 3 %",
+        target: (0.97 * 7_008_427.0, 1.03 * 7_008_427.0),
+        measured: year_mean("residents", 2020),
+    });
+    let manufacturing = |year: i32| {
+        [
+            "agri_food",
+            "equipment",
+            "pharma_chem",
+            "new_materials",
+            "electronics",
+        ]
+        .iter()
+        .map(|s| year_mean(&format!("employment.{s}"), year))
+        .sum::<f64>()
+    };
+    out.push(Check {
+        id: "prefecture_manufacturing_jobs_2020",
+        description: "employment in the modelled manufacturing sectors, 2020: 40–100 % of the prefecture's manufacturing employment in the census (29,766 in the 10 % long form ≈ 297,660); the zones held ≈ 56 % of Henan's industrial revenue in 2014",
+        target: (0.4 * 297_660.0, 297_660.0),
+        measured: manufacturing(2020),
+    });
+    tidy(out)
 }
 
 /// Slope of log P(size ≥ s) on log s over firms with at least `min` workers (OLS).

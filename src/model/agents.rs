@@ -127,8 +127,12 @@ pub struct Worker {
     pub key: u64,
     pub skill: u8,
     pub origin: Origin,
-    /// District index (u32: the record stays at 48 bytes, see `tests::worker_record_is_compact`).
-    pub residence: u32,
+    /// District index (u16, as `anchor`: the record stays at 48 bytes, see
+    /// `tests::worker_record_is_compact`; scenarios have at most `MAX_DISTRICTS` districts).
+    pub residence: u16,
+    /// The cluster zone whose labour market the household looks to when it has no job: the one
+    /// nearest to where it came from, then to where it last worked.
+    pub anchor: u16,
     pub tenure: Tenure,
     pub employer: u32,
     pub wage: f64,
@@ -151,6 +155,11 @@ impl Worker {
     #[inline]
     pub fn home(&self) -> usize {
         self.residence as usize
+    }
+    /// The cluster zone the household looks to for work when it has none.
+    #[inline]
+    pub fn anchor(&self) -> usize {
+        self.anchor as usize
     }
     pub fn is_employed(&self) -> bool {
         self.employer != NO_FIRM

@@ -1191,7 +1191,7 @@ impl Simulation {
                     "high_skill_workers",
                     self.workers.iter().filter(|w| w.skill == 2).count() as f64,
                 );
-                push("rural_reserve", self.pools.rural_reserve);
+                push("rural_reserve", self.pools.rural_reserve.iter().sum());
                 push("migrant_pool", self.pools.migrant_pool);
                 for (si, sector) in self.economy.sectors.iter().enumerate() {
                     let e: f64 = (0..nd).map(|d| self.prev.employment[d][si]).sum();

@@ -183,7 +183,9 @@ impl Simulation {
         let k = self.workers[i].skill as usize;
         self.firms[fi].employees[k] += 1;
         let wage = self.firm_wage(&self.firms[fi], k);
+        let anchor = self.nearest_cluster[self.firms[fi].district] as u16;
         let w = &mut self.workers[i];
+        w.anchor = anchor;
         let moved_job = w.employer != NO_FIRM;
         w.employer = fi as u32;
         w.wage = wage;

@@ -28,15 +28,16 @@ pub mod streams;
 mod tests;
 pub mod world;
 
-use crate::scenario::{Premises, Scenario, ScenarioFile};
+use crate::scenario::{DistrictKind, Premises, Scenario, ScenarioFile};
 use agents::{Firm, FirmStatus, NO_FIRM, Origin, Worker};
 pub use budget::{CITY, ZONE};
 use detmath::DetMath;
 use indicators::MonthRecord;
+use people::rural_reserve_by_district;
 use public::{Delivery, Government, GuaranteeFund};
 use rand::Rng as _;
 use streams::{Draw, Source, Stream, Streams, newcomer_key};
-use world::{District, Economy, Tenure, Travel};
+use world::{District, Economy, Tenure, Travel, nearest_of_kind};
 
 /// Firm microdata as written to `firms.csv`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -80,7 +81,9 @@ pub struct FirmRecord {
 /// Labour outside the zone's labour market, as SD stocks until people enter it.
 #[derive(Debug, Clone, Default)]
 pub struct Pools {
-    pub rural_reserve: f64,
+    /// Surplus rural labour per district (zero outside rural districts): each county's villages
+    /// send their own people to the labour market.
+    pub rural_reserve: Vec<f64>,
     pub migrant_pool: f64,
     /// Perceived expected income of a newcomer (job-finding rate × wage), exponentially smoothed.
     pub perceived_income: f64,
@@ -183,6 +186,11 @@ pub struct Simulation {
     pub(crate) guarantee_capital_paid: f64,
     /// The cluster zone with the most 2015 employment: where the unemployed look for work first.
     pub(crate) main_cluster: usize,
+    /// For each district, the cluster zone nearest to it (2015 minutes): the labour market a
+    /// household from there looks to when it has no job.
+    pub(crate) nearest_cluster: Vec<usize>,
+    /// For each district, the rural district nearest to it: where its rural households' villages are.
+    pub(crate) nearest_rural: Vec<usize>,
     pub(crate) amenity_cache: Vec<f64>,
     pub(crate) seats_cache: Vec<f64>,
     pub(crate) peak_firms: usize,
@@ -228,7 +236,7 @@ impl Simulation {
                 ..GuaranteeFund::default()
             },
             pools: Pools {
-                rural_reserve: s.households.rural_reserve_workers,
+                rural_reserve: rural_reserve_by_district(&s, &districts),
                 migrant_pool: s.households.migrant_pool_workers,
                 perceived_income: 0.0,
                 job_finding_rate: 0.0,
@@ -254,6 +262,8 @@ impl Simulation {
             incubator_capital: 0.0,
             guarantee_capital_paid: 0.0,
             main_cluster: 0,
+            nearest_cluster: nearest_of_kind(&districts, &travel, DistrictKind::Cluster),
+            nearest_rural: nearest_of_kind(&districts, &travel, DistrictKind::Rural),
             amenity_cache: vec![0.0; nd],
             seats_cache: vec![0.0; nd],
             peak_firms: 0,
@@ -317,6 +327,15 @@ impl Simulation {
     /// Worker agents now.
     pub fn worker_count(&self) -> usize {
         self.workers.len()
+    }
+
+    /// One month of the labour market alone (wages, separations, search and matching) on the
+    /// current state, returning the number of searchers: for benchmarks of the submodel, which
+    /// otherwise runs only inside [`Simulation::step`].
+    #[doc(hidden)]
+    pub fn labour_market_alone(&mut self) -> usize {
+        self.labour_market();
+        self.prev.searchers as usize
     }
     /// Label of the month about to be simulated (or last simulated, after the end), `YYYY-MM`.
     pub fn month_label(&self, month: u32) -> String {
@@ -837,7 +856,7 @@ impl Simulation {
             let key = newcomer_key(Source::InitialWorker, 0, 0, j as u32);
             let mut draw = self.streams.open(Draw::InitialWorker, key, 0);
             let origin = origin_given_skill(self, k, draw.unit());
-            let mut w = self.new_worker(origin, Some(k as u8), key);
+            let mut w = self.new_worker(origin, Some(k as u8), key, self.firms[fi].district);
             w.employer = fi as u32;
             w.wage = self.firm_wage(&self.firms[fi], k);
             w.months_employed =
@@ -860,7 +879,7 @@ impl Simulation {
                 }
                 chosen
             };
-            let w = self.new_worker(o, None, key);
+            let w = self.new_worker(o, None, key, self.main_cluster);
             self.workers.push(w);
         }
         // Initial residence: every household chooses once, in random order.
@@ -912,17 +931,25 @@ impl Simulation {
     }
 
     /// A new household agent living at its origin (rural home, city flat or — for migrants — no
-    /// place yet: residence is chosen right after). Its skill (unless given) and children come
-    /// from its own birth stream.
-    pub(crate) fn new_worker(&self, origin: Origin, skill: Option<u8>, key: u64) -> Worker {
+    /// place yet: residence is chosen right after). `from` is the district it comes from or was
+    /// hired in: its village is the rural district nearest to it, and without a job it looks for
+    /// work in the cluster zone nearest to it. Its skill (unless given) and children come from
+    /// its own birth stream.
+    pub(crate) fn new_worker(
+        &self,
+        origin: Origin,
+        skill: Option<u8>,
+        key: u64,
+        from: usize,
+    ) -> Worker {
         let mut birth = self.streams.open(Draw::Birth, key, 0);
         let skill_draw = birth.unit();
         let skill = skill.unwrap_or_else(|| self.draw_skill(origin, skill_draw));
-        let rural = self.first_district_of(crate::scenario::DistrictKind::Rural);
-        let city = self.first_district_of(crate::scenario::DistrictKind::City);
+        let village = self.nearest_rural[from];
+        let city = self.first_district_of(DistrictKind::City);
         let (residence, tenure) = match origin {
             Origin::LocalUrban => (city, Tenure::Market),
-            _ => (rural, Tenure::RuralHome),
+            _ => (village, Tenure::RuralHome),
         };
         let children = sampling::poisson(&mut birth, self.s.households.children_mean)
             .min(u64::from(self.s.households.max_children)) as u8;
@@ -932,7 +959,8 @@ impl Simulation {
             key,
             skill,
             origin,
-            residence: residence as u32,
+            residence: residence as u16,
+            anchor: self.nearest_cluster[from] as u16,
             tenure,
             employer: NO_FIRM,
             wage: 0.0,

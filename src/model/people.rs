@@ -239,7 +239,9 @@ impl Simulation {
             self.districts[w.home()].occupied[w.tenure.stock()] -= 1;
             match w.origin {
                 Origin::Migrant => self.pools.migrant_pool += 1.0,
-                Origin::LocalRural | Origin::LandlessFarmer => self.pools.rural_reserve += 1.0,
+                Origin::LocalRural | Origin::LandlessFarmer => {
+                    self.pools.rural_reserve[self.nearest_rural[w.anchor()]] += 1.0
+                }
                 Origin::LocalUrban => {}
             }
             self.counters.departures += 1;
@@ -249,20 +251,40 @@ impl Simulation {
     fn arrivals(&mut self) {
         let h = self.s.households.clone();
         let policy = self.s.policy.clone();
-        self.pools.rural_reserve *= 1.0 + h.rural_reserve_growth_per_year / 12.0;
         let ratio = if self.pools.reference_income > 0.0 {
             self.pools.perceived_income / self.pools.reference_income
         } else {
             1.0
         };
         let pull = ratio.max(0.0).dpow(h.income_elasticity_of_migration);
-        let rural = self.poisson(
-            Draw::ArrivalCount,
-            Source::RuralArrival as u64,
-            self.pools.rural_reserve * h.rural_entry_rate_per_month * pull,
-        );
-        let rural = rural.min(self.pools.rural_reserve.max(0.0) as u32);
-        self.pools.rural_reserve -= rural as f64;
+        // Each rural district's villages send their own people; the first rural district keeps
+        // the stream and keys a single-hinterland scenario always had.
+        let mut rural_arrivals: Vec<(usize, u32)> = Vec::new();
+        let any_rural = self.districts.iter().any(|d| d.kind == DistrictKind::Rural);
+        for d in 0..self.districts.len() {
+            // Without rural districts the reserve is held by the first district.
+            let holds_reserve = if any_rural {
+                self.districts[d].kind == DistrictKind::Rural
+            } else {
+                d == 0
+            };
+            if !holds_reserve {
+                continue;
+            }
+            let nth = rural_arrivals.len() as u64;
+            let reserve = &mut self.pools.rural_reserve[d];
+            *reserve *= 1.0 + h.rural_reserve_growth_per_year / 12.0;
+            let lambda = *reserve * h.rural_entry_rate_per_month * pull;
+            let n = self.poisson(
+                Draw::ArrivalCount,
+                Source::RuralArrival as u64 | (nth << 32),
+                lambda,
+            );
+            let reserve = &mut self.pools.rural_reserve[d];
+            let n = n.min(reserve.max(0.0) as u32);
+            *reserve -= n as f64;
+            rural_arrivals.push((d, n));
+        }
         // Talents weigh the top-up and the settling-in grant into their expected income.
         let high_wage = self.wage_index[2];
         let talent_income = high_wage * (1.0 + policy.talent_salary_topup_share)
@@ -295,35 +317,37 @@ impl Simulation {
         );
         // Each newcomer's key is fixed by its source and rank this month (streams.rs).
         let month = self.month;
-        let mut newcomers: Vec<(Origin, Option<u8>, u64)> = Vec::new();
-        newcomers.extend((0..rural).map(|r| {
-            (
-                Origin::LocalRural,
-                None,
-                newcomer_key(Source::RuralArrival, month, 0, r),
-            )
-        }));
+        let mut newcomers: Vec<(Origin, Option<u8>, u64, usize)> = Vec::new();
+        for (nth, &(d, n)) in rural_arrivals.iter().enumerate() {
+            newcomers.extend((0..n).map(|r| {
+                let key = newcomer_key(Source::RuralArrival, month, nth as u32, r);
+                (Origin::LocalRural, None, key, d)
+            }));
+        }
+        let main = self.main_cluster;
         for (k, n) in migrants.iter().enumerate() {
             newcomers.extend((0..*n).map(|r| {
                 let key = newcomer_key(migrant_sources[k], month, 0, r);
-                (Origin::Migrant, Some(k as u8), key)
+                (Origin::Migrant, Some(k as u8), key, main)
             }));
         }
+        let city_district = self.first_district_of(DistrictKind::City);
         newcomers.extend((0..city).map(|r| {
             (
                 Origin::LocalUrban,
                 None,
                 newcomer_key(Source::CityArrival, month, 0, r),
+                city_district,
             )
         }));
-        for (origin, skill, key) in newcomers {
+        for (origin, skill, key, from) in newcomers {
             if origin == Origin::Migrant {
                 if self.pools.migrant_pool < 1.0 {
                     continue;
                 }
                 self.pools.migrant_pool -= 1.0;
             }
-            let w = self.new_worker(origin, skill, key);
+            let w = self.new_worker(origin, skill, key, from);
             let skill = w.skill;
             if origin == Origin::Migrant && skill == 2 {
                 let grant = policy.talent_settling_grant_cny;
@@ -401,7 +425,7 @@ impl Simulation {
             // Nowhere free within reach: stay put (or, if new, take a rural room anyway).
             if is_new {
                 let rural = self.first_district_of(DistrictKind::Rural);
-                self.workers[i].residence = rural as u32;
+                self.workers[i].residence = rural as u16;
                 self.workers[i].tenure = Tenure::RuralHome;
                 self.districts[rural].occupied[Tenure::RuralHome as usize] += 1;
             }
@@ -418,7 +442,7 @@ impl Simulation {
         if wm.home() != di {
             wm.children_with = false;
         }
-        wm.residence = di as u32;
+        wm.residence = di as u16;
         wm.tenure = tenure;
         wm.review_residence = false;
     }
@@ -434,7 +458,7 @@ impl Simulation {
         let workplace = if w.employer != NO_FIRM {
             self.firms[w.employer as usize].district
         } else {
-            self.main_cluster
+            w.anchor()
         };
         let eligible_public = self.public_rental_eligible(i);
         // One taste shock per (district, tenure) slot, whichever options are open, so that a
@@ -566,6 +590,40 @@ impl Simulation {
     }
 }
 
+/// The surplus rural labour of each district at the start: the scenario's reserve shared among
+/// the rural districts in proportion to their village homes (all of it in the first rural
+/// district if none has any), zero elsewhere.
+pub(crate) fn rural_reserve_by_district(
+    s: &crate::scenario::ScenarioFile,
+    districts: &[super::world::District],
+) -> Vec<f64> {
+    let total = s.households.rural_reserve_workers;
+    let homes = |d: &super::world::District| {
+        if d.kind == DistrictKind::Rural {
+            d.housing[Tenure::RuralHome as usize]
+        } else {
+            0.0
+        }
+    };
+    let all_homes: f64 = districts.iter().map(homes).sum();
+    let mut reserve: Vec<f64> = if all_homes > 0.0 {
+        districts
+            .iter()
+            .map(|d| total * (homes(d) / all_homes))
+            .collect()
+    } else {
+        vec![0.0; districts.len()]
+    };
+    if all_homes <= 0.0 {
+        let first = districts
+            .iter()
+            .position(|d| d.kind == DistrictKind::Rural)
+            .unwrap_or(0);
+        reserve[first] = total;
+    }
+    reserve
+}
+
 /// Residents of each district (households, the children living with them, background residents)
 /// and the school seats free for modelled children (seats less those of background children and
 /// of modelled children living with their parents outside rural districts), in one pass.
@@ -606,12 +664,13 @@ mod tests {
     use crate::model::agents::{NO_FIRM, Origin, Worker};
     use crate::model::world::Tenure;
 
-    fn household(district: u32, children: u8, with: bool) -> Worker {
+    fn household(district: u16, children: u8, with: bool) -> Worker {
         Worker {
             key: 0,
             skill: 0,
             origin: Origin::Migrant,
             residence: district,
+            anchor: 0,
             tenure: Tenure::Market,
             employer: NO_FIRM,
             wage: 0.0,
@@ -625,6 +684,50 @@ mod tests {
             ordered_by: NO_FIRM,
             review_residence: false,
         }
+    }
+
+    /// The reserve is shared by village homes: a second hinterland with half the homes of the
+    /// first holds a third of it; with one hinterland, all of it (the baseline's number, exactly).
+    #[test]
+    fn the_rural_reserve_is_shared_by_village_homes() {
+        use super::rural_reserve_by_district;
+        use crate::model::world::District;
+        let mut spec = crate::scenario::load_builtin()
+            .expect("baseline")
+            .spec()
+            .clone();
+        let build = |spec: &crate::scenario::ScenarioFile| -> Vec<District> {
+            spec.districts
+                .iter()
+                .map(|(id, d)| District::from_spec(id, d))
+                .collect()
+        };
+        let total = spec.households.rural_reserve_workers;
+        let one = rural_reserve_by_district(&spec, &build(&spec));
+        let rural = spec
+            .districts
+            .keys()
+            .position(|k| k == "rural")
+            .expect("rural");
+        assert_eq!(one[rural], total);
+        assert_eq!(one.iter().sum::<f64>(), total);
+        let mut second = spec.districts["rural"].clone();
+        second.rural_home_units /= 2.0;
+        spec.districts.insert("rural_b".into(), second);
+        let two = rural_reserve_by_district(&spec, &build(&spec));
+        let b = spec
+            .districts
+            .keys()
+            .position(|k| k == "rural_b")
+            .expect("rural_b");
+        let rural = spec
+            .districts
+            .keys()
+            .position(|k| k == "rural")
+            .expect("rural");
+        assert!((two[rural] - total * 2.0 / 3.0).abs() < 1e-6, "{two:?}");
+        assert!((two[b] - total / 3.0).abs() < 1e-6, "{two:?}");
+        assert_eq!(two.iter().filter(|&&x| x > 0.0).count(), 2);
     }
 
     #[test]

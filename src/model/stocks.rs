@@ -124,7 +124,7 @@ impl Simulation {
         let n = expected.floor() as u32 + u32::from(draw.chance(expected.fract()));
         for rank in 0..n {
             let key = newcomer_key(Source::LandlessFarmer, self.month, district as u32, rank);
-            let w = self.new_worker(Origin::LandlessFarmer, None, key);
+            let w = self.new_worker(Origin::LandlessFarmer, None, key, district);
             self.workers.push(w);
             let i = self.workers.len() - 1;
             self.choose_residence(i, true);

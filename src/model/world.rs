@@ -278,6 +278,28 @@ pub struct Travel {
     pub min_share: f64,
 }
 
+/// For each district, the district of `kind` nearest to it by the travel times given (ties go to
+/// the first in scenario order); a district of that kind is its own nearest. Where the scenario
+/// has no district of `kind`, the first district stands in.
+pub fn nearest_of_kind(districts: &[District], travel: &Travel, kind: DistrictKind) -> Vec<usize> {
+    let of_kind: Vec<usize> = (0..districts.len())
+        .filter(|&d| districts[d].kind == kind)
+        .collect();
+    (0..districts.len())
+        .map(|from| {
+            of_kind
+                .iter()
+                .copied()
+                .min_by(|&a, &b| {
+                    travel.minutes[(from, a)]
+                        .total_cmp(&travel.minutes[(from, b)])
+                        .then(a.cmp(&b))
+                })
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
 impl Travel {
     pub fn from_spec(s: &ScenarioFile) -> Self {
         let ids: Vec<&String> = s.districts.keys().collect();
@@ -317,5 +339,59 @@ impl Travel {
                 self.minutes[(i, j)] = self.base[(i, j)] * factor.max(self.min_share);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each district's nearest cluster and rural district by minutes; ties go to the first.
+    #[test]
+    fn the_nearest_district_of_a_kind_is_found_by_minutes() {
+        let spec = crate::scenario::load_builtin()
+            .expect("baseline")
+            .spec()
+            .clone();
+        let template = |kind: &str| {
+            let mut d = spec.districts[kind].clone();
+            d.kind = match kind {
+                "zone" => DistrictKind::Cluster,
+                "rural" => DistrictKind::Rural,
+                _ => DistrictKind::City,
+            };
+            District::from_spec(kind, &d)
+        };
+        // Two zones, a city between them, two hinterlands.
+        let districts = vec![
+            template("zone"),
+            template("city"),
+            template("zone"),
+            template("rural"),
+            template("rural"),
+        ];
+        #[rustfmt::skip]
+        let minutes = DMatrix::from_row_slice(5, 5, &[
+            10.0, 30.0, 60.0, 20.0, 70.0,
+            30.0, 10.0, 30.0, 40.0, 40.0,
+            60.0, 30.0, 10.0, 70.0, 20.0,
+            20.0, 40.0, 70.0, 15.0, 80.0,
+            70.0, 40.0, 20.0, 80.0, 15.0,
+        ]);
+        let travel = Travel {
+            base: minutes.clone(),
+            minutes,
+            elasticity: 0.0,
+            reference: 1.0,
+            min_share: 1.0,
+        };
+        assert_eq!(
+            nearest_of_kind(&districts, &travel, DistrictKind::Cluster),
+            vec![0, 0, 2, 0, 2]
+        );
+        assert_eq!(
+            nearest_of_kind(&districts, &travel, DistrictKind::Rural),
+            vec![3, 3, 4, 3, 4]
+        );
     }
 }

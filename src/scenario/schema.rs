@@ -16,6 +16,9 @@ pub struct ScenarioFile {
     pub extends: Option<String>,
     pub name: String,
     pub description: String,
+    /// The published statistics `validate` holds the region's totals against.
+    #[serde(default)]
+    pub statistics: PublishedStatistics,
     pub time: TimeSpec,
     #[serde(rename = "macro")]
     pub macro_: MacroSpec,
@@ -100,6 +103,20 @@ pub struct MacroSpec {
     pub price_elasticity: f64,
     pub price_min: f64,
     pub price_max: f64,
+}
+
+/// Which published geography a scenario's region stands for: its totals are checked against that
+/// geography's statistics (../shared/data/zhumadian/FACTS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishedStatistics {
+    /// 驿城区 with its development and cluster zones, as its bulletins define it (the baseline).
+    #[default]
+    YichengDistrict,
+    /// The whole prefecture, 驻马店市 (the central district and nine counties).
+    ZhumadianPrefecture,
+    /// No published geography (a stylised region): only the stylized facts are checked.
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

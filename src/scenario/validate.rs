@@ -13,6 +13,9 @@ use super::schema::*;
 pub const MAX_NAME_CHARS: usize = 64;
 /// The longest district or sector id.
 pub const MAX_ID_CHARS: usize = 40;
+/// Districts a scenario may have: agent records index them in 16 bits and stream keys number
+/// the rural ones in 8.
+pub const MAX_DISTRICTS: usize = 255;
 
 struct Checker {
     problems: Vec<(String, String)>,
@@ -100,6 +103,15 @@ fn check_districts(c: &mut Checker, s: &ScenarioFile) {
         c.fail(
             "districts",
             "at least one district must have kind = \"cluster\"",
+        );
+    }
+    if s.districts.len() > MAX_DISTRICTS {
+        c.fail(
+            "districts",
+            format!(
+                "{} districts: a scenario may have at most {MAX_DISTRICTS}",
+                s.districts.len()
+            ),
         );
     }
     for (id, d) in &s.districts {

@@ -1,7 +1,7 @@
-//! The calibrated scenarios' numbers are documented (the baseline, and the regional scenario that
-//! adds two county zones): each carries a source tag or says what it is, every assumption has an
-//! uncertainty range that contains it, and every range is a valid scenario at both ends (so sweeps
-//! over `[uncertainty]` cannot fail on validation).
+//! The calibrated scenarios' numbers are documented (the baseline, the regional scenario that adds
+//! two county zones, and the whole prefecture): each carries a source tag or says what it is,
+//! every assumption has an uncertainty range that contains it, and every range is a valid scenario
+//! at both ends (so sweeps over `[uncertainty]` cannot fail on validation).
 
 use chancheng::scenario::{BASELINE_TOML, Scenario, UncertainSpec, load_builtin, load_file};
 use std::collections::BTreeSet;
@@ -9,18 +9,24 @@ use std::path::Path;
 
 /// The calibrated scenario files: name, text, the loaded scenario.
 fn calibrated() -> Vec<(&'static str, String, Scenario)> {
-    let region = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/region.toml");
+    let shipped = |file: &'static str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file);
+        (
+            file,
+            std::fs::read_to_string(&path).expect("scenario file"),
+            load_file(&path).expect("shipped scenario loads"),
+        )
+    };
     vec![
         (
             "baseline.toml",
             BASELINE_TOML.to_string(),
             load_builtin().expect("baseline"),
         ),
-        (
-            "region.toml",
-            std::fs::read_to_string(&region).expect("region.toml"),
-            load_file(&region).expect("region loads"),
-        ),
+        shipped("region.toml"),
+        shipped("zhumadian.toml"),
     ]
 }
 

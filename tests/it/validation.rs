@@ -1,5 +1,5 @@
-//! The baseline reproduces the stylized facts of MODEL.md §7 on five seeds, and every shipped
-//! scenario keeps the invariants over its whole run.
+//! The baseline reproduces the stylized facts of MODEL.md §7 on five seeds, the prefecture its
+//! published totals, and every shipped scenario keeps the invariants over its whole run.
 
 use crate::common;
 use chancheng::experiment::replication_seed;
@@ -107,6 +107,8 @@ fn every_shipped_scenario_keeps_the_invariants_over_its_whole_run() {
         .expect("scenarios/")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        // The prefecture's whole run is checked by `the_prefecture_matches_its_published_totals`.
+        .filter(|p| !p.ends_with(PREFECTURE))
         .collect();
     paths.sort();
     assert!(paths.len() >= 13);
@@ -119,4 +121,40 @@ fn every_shipped_scenario_keeps_the_invariants_over_its_whole_run() {
         })
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+const PREFECTURE: &str = "zhumadian.toml";
+
+/// The whole prefecture over its whole run, on one seed: every check of `validate` passes — the
+/// stylized facts, the invariants every month, and the published totals (GDP 2016–2021, growth,
+/// sector split, 2020 census population, manufacturing jobs) — with at least 300,000 worker agents.
+#[test]
+fn the_prefecture_matches_its_published_totals() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(PREFECTURE);
+    let s = load_file(&path).expect("prefecture loads");
+    let run = run_checked(&s, replication_seed(1, 0));
+    assert!(
+        run.output.peak_workers >= 300_000,
+        "{} worker agents",
+        run.output.peak_workers
+    );
+    let all = checks(&s, &run);
+    let published = all
+        .iter()
+        .filter(|c| c.id.starts_with("prefecture_"))
+        .count();
+    assert!(published >= 15, "{published} published checks");
+    let failed: Vec<String> = all
+        .iter()
+        .filter(|c| !c.passed())
+        .map(|c| {
+            format!(
+                "{}: measured {:.4}, target [{}, {}]",
+                c.id, c.measured, c.target.0, c.target.1
+            )
+        })
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
 }
