@@ -84,6 +84,9 @@ pub fn name(id: &str, lang: Lang) -> String {
 }
 
 /// The key indicators of one run on one page (3 × 2 panels).
+/// Districts drawn one by one in a panel; a larger region shows its largest ones.
+const MAX_DISTRICT_LINES: usize = 6;
+
 pub fn dashboard(
     records: &[MonthRecord],
     district_ids: &[String],
@@ -96,17 +99,38 @@ pub fn dashboard(
     let zh = lang == Lang::Zh;
     let region = if zh { "全域" } else { "Region" };
     let zone_label = if zh { "集聚区合计" } else { "All zones" };
+    // Beyond a handful of lines a panel is unreadable: a large region shows its largest districts
+    // (by the final value) and the region.
     let per_district = |id: &str, scale: f64| -> Vec<Series> {
-        let mut v: Vec<Series> = (0..district_ids.len())
-            .map(|d| series(records, Some(d), id, scale, district_names[d].clone()))
+        let mut v: Vec<(usize, Series)> = (0..district_ids.len())
+            .map(|d| {
+                let s = series(records, Some(d), id, scale, district_names[d].clone());
+                (d, s)
+            })
             .collect();
+        if v.len() > MAX_DISTRICT_LINES {
+            let last = |s: &Series| s.points.last().map_or(f64::NEG_INFINITY, |p| p.1);
+            v.sort_by(|a, b| last(&b.1).total_cmp(&last(&a.1)).then(a.0.cmp(&b.0)));
+            v.truncate(MAX_DISTRICT_LINES);
+            v.sort_by_key(|(d, _)| *d);
+        }
+        let mut v: Vec<Series> = v.into_iter().map(|(_, s)| s).collect();
         v.push(series(records, None, id, scale, region.to_string()));
         v
+    };
+    let largest = if district_ids.len() > MAX_DISTRICT_LINES {
+        if zh {
+            format!("，最大的{MAX_DISTRICT_LINES}个区")
+        } else {
+            format!(", {MAX_DISTRICT_LINES} largest districts")
+        }
+    } else {
+        String::new()
     };
     let yi = 1e-8; // CNY → 亿元 (100 million)
     let panels = vec![
         Panel {
-            title: name("gdp", lang),
+            title: format!("{}{largest}", name("gdp", lang)),
             unit: if zh {
                 "亿元/年"
             } else {
@@ -116,7 +140,7 @@ pub fn dashboard(
             series: per_district("gdp", yi),
         },
         Panel {
-            title: name("employment", lang),
+            title: format!("{}{largest}", name("employment", lang)),
             unit: if zh { "千人" } else { "thousand workers" }.into(),
             series: per_district("employment", 1e-3),
         },
