@@ -324,6 +324,7 @@ w("""# Ranges of the county assumptions (the baseline's [uncertainty] is inherit
 # land ± 20 % (totals ± 10 %), background residents ± 10 %, minutes and firms ± 20 %.
 [uncertainty]""")
 for key, lo, hi in unc:
-    w(f'"{key}" = {{ dist = "uniform", low = {num(lo)}, high = {num(hi)} }}')
+    whole = ", integer = true" if ".initial_firms." in key else ""
+    w(f'"{key}" = {{ dist = "uniform", low = {num(lo)}, high = {num(hi)}{whole} }}')
 
 print("\n".join(out))

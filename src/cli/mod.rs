@@ -1,6 +1,8 @@
 //! The command line: clap structs close to the flags, one file per command.
 
+mod analyze;
 mod compare;
+mod design;
 mod indicators;
 mod levers;
 mod run;
@@ -34,6 +36,10 @@ pub enum Command {
     Indicators(indicators::IndicatorsArgs),
     /// Compute the `[coupling]` block (normalisation ranges, entropy weights) from the panel.
     CouplingWeights(indicators::CouplingWeightsArgs),
+    /// Write a design of experiments (mc, lhs, saltelli, morris) over a file's `[uncertainty]` table.
+    Design(design::DesignArgs),
+    /// Sobol or Morris sensitivity indices from a design's samples and outputs (CSV files).
+    Analyze(analyze::AnalyzeArgs),
 }
 
 /// A flag or value that cannot work, detected before any simulation (exit code 2).
@@ -89,6 +95,8 @@ pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
         Command::Validate(args) => validate::run(args),
         Command::Indicators(args) => indicators::indicators(args).map(|_| true),
         Command::CouplingWeights(args) => indicators::coupling_weights(args).map(|_| true),
+        Command::Design(args) => design::run(args).map(|_| true),
+        Command::Analyze(args) => analyze::run(args).map(|_| true),
     }
 }
 
@@ -133,6 +141,30 @@ pub fn progress_bar(quiet: bool, len: u64, template: &str) -> indicatif::Progres
             .progress_chars("=> "),
     );
     bar
+}
+
+/// Writes a command's text to `out` (replaced whole: written beside it, then renamed) or, without
+/// one, to standard output.
+pub fn write_text_or_stdout(out: Option<&Path>, text: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    match out {
+        None => Ok(print_out(text)?),
+        Some(path) => {
+            let name = path
+                .file_name()
+                .ok_or_else(|| UsageError(format!("--out {}: not a file name", path.display())))?;
+            let partial = path.with_file_name(format!(
+                ".{}.partial-{}",
+                name.to_string_lossy(),
+                std::process::id()
+            ));
+            std::fs::write(&partial, text)
+                .with_context(|| format!("cannot write {}", partial.display()))?;
+            std::fs::rename(&partial, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(())
+        }
+    }
 }
 
 pub fn default_out_dir(name: &str) -> PathBuf {

@@ -660,10 +660,28 @@ pub struct PolicySpec {
     pub investment: BTreeMap<String, InvestmentPlan>,
 }
 
-/// A distribution for an uncertain parameter (used by sweeps).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, tag = "dist", rename_all = "snake_case")]
-pub enum UncertainSpec {
-    Uniform { low: f64, high: f64 },
-    Triangular { low: f64, mode: f64, high: f64 },
+/// A distribution for an uncertain parameter (used by sweeps and sensitivity designs):
+/// `{ dist = "uniform", low = …, high = … }` or `{ dist = "triangular", low, mode, high }`, with
+/// `integer = true` for a whole-number parameter (sampled values are rounded, and only those) and
+/// `group = "…"` to compute Sobol indices for a group of parameters together.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertainSpec {
+    pub dist: Dist,
+    pub low: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<f64>,
+    pub high: f64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub integer: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// The shape of an uncertain parameter's distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dist {
+    Uniform,
+    Triangular,
 }

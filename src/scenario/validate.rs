@@ -310,10 +310,32 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
         c.fail("coupling", "the weights must not all be 0");
     }
     for (key, u) in &s.uncertainty {
-        let (low, mode, high) = match u {
-            UncertainSpec::Uniform { low, high } => (*low, None, *high),
-            UncertainSpec::Triangular { low, mode, high } => (*low, Some(*mode), *high),
-        };
+        let (low, mode, high) = (u.low, u.mode, u.high);
+        match (u.dist, mode) {
+            (Dist::Triangular, None) => {
+                c.fail(
+                    format!("uncertainty.{key}"),
+                    "a triangular distribution needs `mode` (low ≤ mode ≤ high)",
+                );
+                continue;
+            }
+            (Dist::Uniform, Some(_)) => {
+                c.fail(
+                    format!("uncertainty.{key}"),
+                    "a uniform distribution has no `mode` (use dist = \"triangular\")",
+                );
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(group) = &u.group
+            && !plain_name(group, MAX_ID_CHARS)
+        {
+            c.fail(
+                format!("uncertainty.{key}.group"),
+                format!("a group is 1 to {MAX_ID_CHARS} letters, digits, '-' and '_'"),
+            );
+        }
         let ordered = low < high && mode.is_none_or(|m| low <= m && m <= high);
         if !ordered {
             c.fail(
@@ -321,6 +343,19 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
                 "needs finite low < high (and low ≤ mode ≤ high)",
             );
             continue;
+        }
+        // A whole-number parameter must be sampled as one, and only such a parameter rounded.
+        if let Some(range) = ranges::range_of(key)
+            && range.integer != u.integer
+        {
+            c.fail(
+                format!("uncertainty.{key}"),
+                if range.integer {
+                    "the parameter is a whole number: add `integer = true` so that sampled values are rounded"
+                } else {
+                    "the parameter is a real number: remove `integer = true`"
+                },
+            );
         }
         // A sweep must only ever draw values the model accepts.
         if let Some(range) = ranges::range_of(key)

@@ -12,4 +12,5 @@ mod properties;
 mod provenance;
 mod robustness;
 mod scenario_files;
+mod sensitivity;
 mod validation;

@@ -132,10 +132,7 @@ fn numeric_entries(text: &str) -> Vec<Entry> {
 }
 
 fn range(spec: &UncertainSpec) -> (f64, f64) {
-    match spec {
-        UncertainSpec::Uniform { low, high } => (*low, *high),
-        UncertainSpec::Triangular { low, high, .. } => (*low, *high),
-    }
+    (spec.low, spec.high)
 }
 
 #[test]

@@ -1,0 +1,270 @@
+//! `chancheng analyze`: Sobol or Morris sensitivity indices from a design's samples and outputs.
+
+use super::UsageError;
+use crate::sensitivity::analyze::{MorrisIndex, SobolIndex, morris, sobol};
+use crate::sensitivity::params::{Factors, Parameter, read_parameters};
+use crate::sensitivity::read_csv;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnalyzeMethod {
+    Sobol,
+    Morris,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AnalyzeArgs {
+    #[arg(long, value_enum)]
+    pub method: AnalyzeMethod,
+    /// The file the design was made from (its `[uncertainty]` table).
+    #[arg(long)]
+    pub params: PathBuf,
+    /// The design (CSV written by `chancheng design`).
+    #[arg(long)]
+    pub samples: PathBuf,
+    /// The outputs: a header row of output names, one row per sample in the design's order.
+    #[arg(long)]
+    pub outputs: PathBuf,
+    /// Sobol: the design has the rows for second-order indices.
+    #[arg(long)]
+    pub second_order: bool,
+    /// Bootstrap resamples for the 95 % intervals (default: 100 for Sobol, 1000 for Morris).
+    #[arg(long)]
+    pub resamples: Option<usize>,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
+    let usage = |m: String| UsageError(m);
+    let params = read_parameters(&args.params).map_err(|e| usage(e.to_string()))?;
+    let samples = read_csv(&args.samples).map_err(|e| usage(e.to_string()))?;
+    let outputs = read_csv(&args.outputs).map_err(|e| usage(e.to_string()))?;
+    let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+    if samples.names != names {
+        let first = names
+            .iter()
+            .zip(&samples.names)
+            .position(|(a, b)| a != b)
+            .unwrap_or(names.len().min(samples.names.len()));
+        return Err(usage(format!(
+            "{}: its columns are not the parameters of {} ({} columns for {} parameters; the first \
+             difference is column {})",
+            args.samples.display(),
+            args.params.display(),
+            samples.names.len(),
+            names.len(),
+            first + 1
+        ))
+        .into());
+    }
+    if samples.rows.len() != outputs.rows.len() {
+        return Err(usage(format!(
+            "{} has {} rows but {} has {}: one output row per sample, in the same order",
+            args.samples.display(),
+            samples.rows.len(),
+            args.outputs.display(),
+            outputs.rows.len()
+        ))
+        .into());
+    }
+    let mut text = String::new();
+    let mut json = serde_json::Map::new();
+    for (o, output) in outputs.names.iter().enumerate() {
+        let y: Vec<f64> = outputs.rows.iter().map(|r| r[o]).collect();
+        let fail =
+            |e: crate::sensitivity::analyze::AnalyzeError| usage(format!("output `{output}`: {e}"));
+        match args.method {
+            AnalyzeMethod::Sobol => {
+                let factors = Factors::of(&params);
+                check_saltelli_layout(&params, &factors, &samples.rows, args.second_order)
+                    .map_err(usage)?;
+                let indices = sobol(
+                    &y,
+                    &factors.names,
+                    args.second_order,
+                    args.resamples.unwrap_or(100),
+                    args.seed,
+                )
+                .map_err(fail)?;
+                json.insert(output.clone(), sobol_json(&indices));
+                sobol_table(&mut text, output, &indices, samples.rows.len());
+            }
+            AnalyzeMethod::Morris => {
+                let indices = morris(
+                    &params,
+                    &samples.rows,
+                    &y,
+                    args.resamples.unwrap_or(1000),
+                    args.seed,
+                )
+                .map_err(fail)?;
+                json.insert(output.clone(), morris_json(&indices));
+                morris_table(&mut text, output, &indices, samples.rows.len());
+            }
+        }
+    }
+    let out = match args.format {
+        Format::Table => text,
+        Format::Json => serde_json::to_string_pretty(&json)? + "\n",
+    };
+    super::print_out(out.as_bytes())?;
+    Ok(())
+}
+
+/// The first base samples must have Saltelli's layout: A, then for each factor f a row equal to
+/// A but for f's columns, which are B's (then, with second order, B but for f's columns, which
+/// are A's), then B. A design made with other parameters, groups or flags fails here.
+fn check_saltelli_layout(
+    params: &[Parameter],
+    factors: &Factors,
+    rows: &[Vec<f64>],
+    second_order: bool,
+) -> Result<(), String> {
+    let f_count = factors.len();
+    let step = crate::sensitivity::design::saltelli_step(f_count, second_order);
+    let flag = if second_order {
+        "with --second-order"
+    } else {
+        "without --second-order"
+    };
+    if rows.len() < step || !rows.len().is_multiple_of(step) {
+        return Err(format!(
+            "{} rows is not a whole number of base samples of {step} rows: the samples are not a \
+             Saltelli design of these parameters {flag}",
+            rows.len()
+        ));
+    }
+    for (base, block) in rows.chunks(step).take(4).enumerate() {
+        let (a, b) = (&block[0], &block[step - 1]);
+        let mixed = |row: &[f64], outside: &[f64], inside: &[f64], members: &[usize]| {
+            (0..params.len()).all(|j| {
+                let want = if members.contains(&j) { inside[j] } else { outside[j] };
+                row[j] == want
+            })
+        };
+        for (f, members) in factors.members.iter().enumerate() {
+            let ab_ok = mixed(&block[1 + f], a, b, members);
+            let ba_ok = !second_order || mixed(&block[1 + f_count + f], b, a, members);
+            if !(ab_ok && ba_ok) {
+                return Err(format!(
+                    "the samples are not a Saltelli design of these parameters {flag}: base sample \
+                     {} (rows {}–{}) does not vary `{}` as the design does",
+                    base + 1,
+                    base * step + 1,
+                    base * step + step,
+                    factors.names[f]
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sobol_json(indices: &[SobolIndex]) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for i in indices {
+        let mut e = serde_json::json!({
+            "S1": i.s1, "S1_conf": i.s1_conf, "ST": i.st, "ST_conf": i.st_conf,
+        });
+        if !i.s2.is_empty() {
+            let s2: serde_json::Map<String, serde_json::Value> =
+                i.s2.iter()
+                    .map(|(k, v, _)| (k.clone(), (*v).into()))
+                    .collect();
+            let s2c: serde_json::Map<String, serde_json::Value> =
+                i.s2.iter()
+                    .map(|(k, _, c)| (k.clone(), (*c).into()))
+                    .collect();
+            e["S2"] = s2.into();
+            e["S2_conf"] = s2c.into();
+        }
+        m.insert(i.factor.clone(), e);
+    }
+    m.into()
+}
+
+fn morris_json(indices: &[MorrisIndex]) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for i in indices {
+        m.insert(
+            i.parameter.clone(),
+            serde_json::json!({
+                "mu_star": i.mu_star, "mu_star_conf": i.mu_star_conf, "mu": i.mu, "sigma": i.sigma,
+            }),
+        );
+    }
+    m.into()
+}
+
+fn width(names: impl Iterator<Item = usize>) -> usize {
+    names.max().unwrap_or(6).clamp(6, 60)
+}
+
+/// Factors sorted by total effect, largest first.
+fn sobol_table(text: &mut String, output: &str, indices: &[SobolIndex], rows: usize) {
+    let w = width(indices.iter().map(|i| i.factor.chars().count()));
+    let _ = writeln!(
+        text,
+        "Sobol indices of `{output}` ({rows} runs; ± = 95 % bootstrap interval)"
+    );
+    let _ = writeln!(text, "{:<w$}  {:>16}  {:>16}", "factor", "S1", "ST");
+    let mut sorted: Vec<&SobolIndex> = indices.iter().collect();
+    sorted.sort_by(|a, b| b.st.total_cmp(&a.st));
+    for i in sorted {
+        let _ = writeln!(
+            text,
+            "{:<w$}  {:>7.4} ± {:<6.4}  {:>7.4} ± {:<6.4}",
+            i.factor, i.s1, i.s1_conf, i.st, i.st_conf
+        );
+    }
+    let pairs: Vec<(String, String, f64, f64)> = indices
+        .iter()
+        .flat_map(|i| {
+            i.s2.iter()
+                .filter(|(other, _, _)| i.factor < *other)
+                .map(|(other, v, c)| (i.factor.clone(), other.clone(), *v, *c))
+        })
+        .collect();
+    if !pairs.is_empty() {
+        let _ = writeln!(text, "second order:");
+        for (a, b, v, c) in pairs {
+            let _ = writeln!(text, "  {a} × {b}: {v:.4} ± {c:.4}");
+        }
+    }
+    text.push('\n');
+}
+
+/// Parameters sorted by μ*, largest first.
+fn morris_table(text: &mut String, output: &str, indices: &[MorrisIndex], rows: usize) {
+    let w = width(indices.iter().map(|i| i.parameter.chars().count()));
+    let _ = writeln!(
+        text,
+        "Morris measures of `{output}` ({rows} runs; effects per unit of each parameter's quantile; ± = 95 % bootstrap interval)"
+    );
+    let _ = writeln!(
+        text,
+        "{:<w$}  {:>22}  {:>11}  {:>11}",
+        "parameter", "μ*", "μ", "σ"
+    );
+    let mut sorted: Vec<&MorrisIndex> = indices.iter().collect();
+    sorted.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+    for i in sorted {
+        let _ = writeln!(
+            text,
+            "{:<w$}  {:>11.4e} ± {:<8.2e}  {:>11.4e}  {:>11.4e}",
+            i.parameter, i.mu_star, i.mu_star_conf, i.mu, i.sigma
+        );
+    }
+    text.push('\n');
+}
