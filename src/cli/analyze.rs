@@ -41,15 +41,29 @@ pub struct AnalyzeArgs {
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Group the parameters by the first K parts of their dotted names (1: by section), instead
+    /// of the file's `group`s: Sobol indices per group, from far fewer runs.
+    #[arg(long, value_name = "K")]
+    pub group_by_prefix: Option<usize>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     let usage = |m: String| UsageError(m);
-    let params = read_parameters(&args.params).map_err(|e| usage(e.to_string()))?;
-    let samples = read_csv(&args.samples).map_err(|e| usage(e.to_string()))?;
-    let outputs = read_csv(&args.outputs).map_err(|e| usage(e.to_string()))?;
+    let mut params = read_parameters(&args.params).map_err(|e| usage(e.to_string()))?;
+    if let Some(k) = args.group_by_prefix {
+        crate::sensitivity::params::group_by_prefix(&mut params, k);
+    }
+    let mut samples = read_csv(&args.samples).map_err(|e| usage(e.to_string()))?;
+    // A sweep's design.csv numbers its samples in a first column.
+    if samples.names.first().is_some_and(|n| n == "sample") {
+        samples.names.remove(0);
+        for row in &mut samples.rows {
+            row.remove(0);
+        }
+    }
+    let outputs = read_outputs(&args.outputs, params.len()).map_err(usage)?;
     let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
     if samples.names != names {
         let first = names
@@ -122,6 +136,69 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Outputs from a CSV of numbers, or from a sweep's `runs.csv` (header `run,sample,replication,
+/// seed`, the parameters, the outputs, `status`): each output averaged over a sample's
+/// replications, in sample order.
+fn read_outputs(
+    path: &std::path::Path,
+    parameters: usize,
+) -> Result<crate::sensitivity::Table, String> {
+    let shown = path.display();
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{shown}: no header row ({e})"))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if header.get(..4) != Some(&["run", "sample", "replication", "seed"].map(String::from)[..]) {
+        return read_csv(path).map_err(|e| e.to_string());
+    }
+    let first = 4 + parameters;
+    let last = header.len().saturating_sub(1);
+    if header.get(last).map(String::as_str) != Some("status") || first >= last {
+        return Err(format!(
+            "{shown}: a sweep's runs.csv of {parameters} parameters has the outputs between them and `status`"
+        ));
+    }
+    let names = header[first..last].to_vec();
+    let mut sums: Vec<(Vec<f64>, u32)> = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("{shown}: line {}: {e}", i + 2))?;
+        let sample: usize = record
+            .get(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("{shown}: line {}: no sample number", i + 2))?;
+        if record.get(last) != Some("ok") {
+            return Err(format!(
+                "{shown}: run {} did not finish ({}): rerun it or leave its sample out",
+                record.get(0).unwrap_or("?"),
+                record.get(last).unwrap_or("")
+            ));
+        }
+        if sample >= sums.len() {
+            sums.resize(sample + 1, (vec![0.0; names.len()], 0));
+        }
+        for (k, v) in record.iter().skip(first).take(names.len()).enumerate() {
+            sums[sample].0[k] += v
+                .parse::<f64>()
+                .map_err(|_| format!("{shown}: line {}: `{v}` is not a number", i + 2))?;
+        }
+        sums[sample].1 += 1;
+    }
+    if let Some(s) = sums.iter().position(|(_, n)| *n == 0) {
+        return Err(format!("{shown}: sample {s} has no run"));
+    }
+    Ok(crate::sensitivity::Table {
+        names,
+        rows: sums
+            .into_iter()
+            .map(|(sum, n)| sum.into_iter().map(|x| x / f64::from(n)).collect())
+            .collect(),
+    })
+}
+
 /// The first base samples must have Saltelli's layout: A, then for each factor f a row equal to
 /// A but for f's columns, which are B's (then, with second order, B but for f's columns, which
 /// are A's), then B. A design made with other parameters, groups or flags fails here.
@@ -149,7 +226,11 @@ fn check_saltelli_layout(
         let (a, b) = (&block[0], &block[step - 1]);
         let mixed = |row: &[f64], outside: &[f64], inside: &[f64], members: &[usize]| {
             (0..params.len()).all(|j| {
-                let want = if members.contains(&j) { inside[j] } else { outside[j] };
+                let want = if members.contains(&j) {
+                    inside[j]
+                } else {
+                    outside[j]
+                };
                 row[j] == want
             })
         };

@@ -38,13 +38,20 @@ pub struct DesignArgs {
     /// Morris: levels of the grid (even).
     #[arg(long, default_value_t = 4)]
     pub levels: u32,
+    /// Group the parameters by the first K parts of their dotted names (1: by section), instead
+    /// of the file's `group`s: Sobol indices per group, from far fewer runs.
+    #[arg(long, value_name = "K")]
+    pub group_by_prefix: Option<usize>,
     /// CSV file to write (standard output if omitted).
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
 
 pub fn run(args: DesignArgs) -> anyhow::Result<()> {
-    let params = read_parameters(&args.params).map_err(|e| UsageError(e.to_string()))?;
+    let mut params = read_parameters(&args.params).map_err(|e| UsageError(e.to_string()))?;
+    if let Some(k) = args.group_by_prefix {
+        crate::sensitivity::params::group_by_prefix(&mut params, k);
+    }
     let method = match args.method {
         DesignMethod::Mc => Method::MonteCarlo,
         DesignMethod::Lhs => Method::LatinHypercube,

@@ -6,6 +6,7 @@ mod design;
 mod indicators;
 mod levers;
 mod run;
+mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -40,6 +41,10 @@ pub enum Command {
     Design(design::DesignArgs),
     /// Sobol or Morris sensitivity indices from a design's samples and outputs (CSV files).
     Analyze(analyze::AnalyzeArgs),
+    /// Run a design over a scenario's uncertain parameters: one row of outputs per run.
+    Sweep(sweep::SweepArgs),
+    /// Join the shards of a sweep (`sweep --shard i/N`) into its runs.csv.
+    Merge(sweep::MergeArgs),
 }
 
 /// A flag or value that cannot work, detected before any simulation (exit code 2).
@@ -97,6 +102,8 @@ pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
         Command::CouplingWeights(args) => indicators::coupling_weights(args).map(|_| true),
         Command::Design(args) => design::run(args).map(|_| true),
         Command::Analyze(args) => analyze::run(args).map(|_| true),
+        Command::Sweep(args) => sweep::sweep(args).map(|_| true),
+        Command::Merge(args) => sweep::merge(args).map(|_| true),
     }
 }
 

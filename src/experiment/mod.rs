@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod coupling_panel;
 pub mod scale;
+pub mod sweep;
 pub mod validate;
 
 use crate::model::indicators::MonthRecord;

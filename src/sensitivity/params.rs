@@ -51,6 +51,16 @@ impl Parameter {
     }
 }
 
+/// Groups every parameter by the first `segments` parts of its dotted name (`1`: by section,
+/// `macro`, `households`, …; `2`: `districts.zone`, `sectors.agri_food`, …), replacing the file's
+/// groups: a cheaper Sobol design over many parameters.
+pub fn group_by_prefix(params: &mut [Parameter], segments: usize) {
+    for p in params {
+        let prefix: Vec<&str> = p.name.split('.').take(segments.max(1)).collect();
+        p.spec.group = Some(prefix.join("."));
+    }
+}
+
 /// The factors of a Sobol analysis: each group, or a parameter without one, in order of first
 /// appearance; `members[f]` are the indices of factor f's parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +122,11 @@ pub fn read_parameters(path: &Path) -> Result<Vec<Parameter>, ParamsError> {
     Ok(params)
 }
 
+/// The uncertain parameters of a TOML text that extends nothing (the built-in baseline).
+pub fn parameters_of_text(text: &str, shown: &str) -> Result<Vec<Parameter>, ParamsError> {
+    parameters_in(text, shown, None, &mut Vec::new())
+}
+
 fn read_chain(path: &Path, chain: &mut Vec<PathBuf>) -> Result<Vec<Parameter>, ParamsError> {
     let shown = path.display().to_string();
     let canonical = path.canonicalize().map_err(|source| ParamsError::Io {
@@ -129,20 +144,36 @@ fn read_chain(path: &Path, chain: &mut Vec<PathBuf>) -> Result<Vec<Parameter>, P
         path: shown.clone(),
         source,
     })?;
+    parameters_in(&text, &shown, Some(path), chain)
+}
+
+fn parameters_in(
+    text: &str,
+    shown: &str,
+    path: Option<&Path>,
+    chain: &mut Vec<PathBuf>,
+) -> Result<Vec<Parameter>, ParamsError> {
+    let shown = shown.to_string();
     let at = |offset: usize| {
         let line = text[..offset.min(text.len())].matches('\n').count() + 1;
         format!("{shown}:{line}")
     };
-    let doc = toml::de::DeTable::parse(&text).map_err(|e| ParamsError::Invalid {
+    let doc = toml::de::DeTable::parse(text).map_err(|e| ParamsError::Invalid {
         location: e.span().map_or(shown.clone(), |s| at(s.start)),
         message: e.message().to_string(),
     })?;
-    let table: toml::Table = toml::from_str(&text).map_err(|e| ParamsError::Invalid {
+    let table: toml::Table = toml::from_str(text).map_err(|e| ParamsError::Invalid {
         location: shown.clone(),
         message: e.message().to_string(),
     })?;
     let mut params = match table.get("extends") {
         Some(toml::Value::String(parent)) => {
+            let Some(path) = path else {
+                return Err(ParamsError::Invalid {
+                    location: shown,
+                    message: "`extends` needs the file's folder".into(),
+                });
+            };
             let parent = path.parent().unwrap_or(Path::new(".")).join(parent);
             read_chain(&parent, chain)?
         }

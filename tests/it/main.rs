@@ -13,4 +13,5 @@ mod provenance;
 mod robustness;
 mod scenario_files;
 mod sensitivity;
+mod sweep;
 mod validation;

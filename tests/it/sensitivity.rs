@@ -481,3 +481,102 @@ fn analysis_of_mismatched_files_is_refused() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `analyze` reads a sweep's own files: `design.csv` (a `sample` column first) and `runs.csv`
+/// (outputs averaged over each sample's replications, a run that did not finish refused).
+#[test]
+fn analyze_reads_a_sweeps_design_and_runs() {
+    let dir = temp_dir("sweepfiles");
+    let params = dir.join("params.toml");
+    std::fs::write(
+        &params,
+        format!(
+            "[uncertainty]\nx1 = {{ {PI_RANGE} }}\nx2 = {{ {PI_RANGE} }}\nx3 = {{ {PI_RANGE} }}\n"
+        ),
+    )
+    .expect("params");
+    let p = params.to_str().expect("path");
+    let plain = dir.join("samples.csv");
+    ok(&[
+        "design",
+        "--method",
+        "saltelli",
+        "--params",
+        p,
+        "--n",
+        "2048",
+        "--out",
+        plain.to_str().expect("path"),
+    ]);
+    let (_, rows) = read_rows(&plain);
+    // As a sweep writes them: design.csv with sample numbers, runs.csv with two replications
+    // whose outputs straddle the function (their mean is the function).
+    let mut design = String::from("sample,x1,x2,x3\n");
+    let mut runs = String::from("run,sample,replication,seed,x1,x2,x3,y,status\n");
+    let mut plain_y = Vec::new();
+    for (s, x) in rows.iter().enumerate() {
+        design.push_str(&format!("{s},{},{},{}\n", x[0], x[1], x[2]));
+        let y = ishigami(x);
+        plain_y.push(vec![y]);
+        for (r, dy) in [(0, 0.5), (1, -0.5)] {
+            runs.push_str(&format!(
+                "{},{s},{r},7,{},{},{},{},ok\n",
+                2 * s + r,
+                x[0],
+                x[1],
+                x[2],
+                y + dy
+            ));
+        }
+    }
+    let design_path = dir.join("design.csv");
+    let runs_path = dir.join("runs.csv");
+    std::fs::write(&design_path, design).expect("design");
+    std::fs::write(&runs_path, &runs).expect("runs");
+    let outputs = dir.join("y.csv");
+    write_outputs(&outputs, &["y"], &plain_y);
+    let analyse = |samples: &Path, outputs: &Path| {
+        ok(&[
+            "analyze",
+            "--method",
+            "sobol",
+            "--params",
+            p,
+            "--samples",
+            samples.to_str().expect("path"),
+            "--outputs",
+            outputs.to_str().expect("path"),
+            "--format",
+            "json",
+        ])
+    };
+    let from_sweep: serde_json::Value =
+        serde_json::from_str(&analyse(&design_path, &runs_path)).expect("json");
+    let from_plain: serde_json::Value =
+        serde_json::from_str(&analyse(&plain, &outputs)).expect("json");
+    for x in ["x1", "x2", "x3"] {
+        for k in ["S1", "ST"] {
+            let (a, b) = (
+                from_sweep["y"][x][k].as_f64(),
+                from_plain["y"][x][k].as_f64(),
+            );
+            assert!(
+                a.zip(b).is_some_and(|(a, b)| (a - b).abs() < 1e-9),
+                "{x} {k}: {a:?} vs {b:?}"
+            );
+        }
+    }
+    std::fs::write(&runs_path, runs.replacen(",ok\n", ",stopped: no\n", 1)).expect("runs");
+    let o = bin()
+        .args(["analyze", "--method", "sobol", "--params", p, "--samples"])
+        .args([
+            design_path.as_os_str(),
+            "--outputs".as_ref(),
+            runs_path.as_os_str(),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("run 0 did not finish"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

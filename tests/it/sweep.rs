@@ -1,0 +1,263 @@
+//! Sweeps give the same bytes however they are run: on 1 or 2 threads, in 3 shards merged, or
+//! killed mid-way and resumed; replication r of every sample and every scenario shares its seed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_chancheng"))
+}
+
+/// A folder with the baseline and a two-year child of it (runs of a fraction of a second).
+fn short_scenario(tag: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("chancheng-sweep-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("baseline.toml"),
+        include_str!("../../scenarios/baseline.toml"),
+    )
+    .expect("baseline");
+    let short = dir.join("short.toml");
+    std::fs::write(
+        &short,
+        "extends = \"baseline.toml\"\nname = \"short\"\ndescription = \"two years\"\n[time]\nmonths = 24\n",
+    )
+    .expect("short");
+    (dir, short)
+}
+
+fn sweep(scenario: &Path, out: &Path, extra: &[&str], threads: &str) -> std::process::Output {
+    bin()
+        .env("RAYON_NUM_THREADS", threads)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .args([
+            "sweep",
+            scenario.to_str().expect("path"),
+            "--design",
+            "lhs",
+            "--n",
+            "3",
+        ])
+        .args(["--replications", "2", "--seed", "5", "--quiet"])
+        .args([
+            "--outputs",
+            "gdp@2017,pendulum_index@final,max:debt_to_revenue",
+        ])
+        .args(["--out", out.to_str().expect("path")])
+        .args(extra)
+        .output()
+        .expect("runs")
+}
+
+fn ok(o: std::process::Output) {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_sweep_gives_the_same_bytes_on_one_or_two_threads_and_in_merged_shards() {
+    let (dir, short) = short_scenario("invariance");
+    let one = dir.join("one");
+    let two = dir.join("two");
+    ok(sweep(&short, &one, &[], "1"));
+    ok(sweep(&short, &two, &[], "2"));
+    let reference = std::fs::read(one.join("runs.csv")).expect("runs.csv");
+    assert_eq!(
+        reference,
+        std::fs::read(two.join("runs.csv")).expect("runs.csv")
+    );
+    let text = String::from_utf8(reference.clone()).expect("utf-8");
+    assert_eq!(text.lines().count(), 1 + 6, "header and 3 × 2 runs");
+    assert!(text.lines().skip(1).all(|l| l.ends_with(",ok")), "{text}");
+    // Replication r of every sample shares its seed; the two replications differ.
+    let seeds: Vec<(String, String)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[2].to_string(), c[3].to_string())
+        })
+        .collect();
+    for (rep, seed) in &seeds {
+        assert!(seeds.iter().all(|(r, s)| r != rep || s == seed));
+    }
+    assert_ne!(seeds[0].1, seeds[1].1);
+
+    let sharded = dir.join("sharded");
+    for i in 0..3 {
+        ok(sweep(
+            &short,
+            &sharded,
+            &["--shard", &format!("{i}/3")],
+            "1",
+        ));
+    }
+    let merged = bin()
+        .args(["merge", sharded.to_str().expect("path")])
+        .output()
+        .expect("runs");
+    ok(merged);
+    assert_eq!(
+        reference,
+        std::fs::read(sharded.join("runs.csv")).expect("merged")
+    );
+    assert_eq!(
+        std::fs::read(one.join("design.csv")).expect("design"),
+        std::fs::read(sharded.join("design.csv")).expect("design")
+    );
+    // A Slurm array task finds its shard in the environment.
+    let slurm = dir.join("slurm");
+    for task in 1..=3 {
+        let o = bin()
+            .env("SLURM_ARRAY_TASK_ID", task.to_string())
+            .env("SLURM_ARRAY_TASK_MIN", "1")
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .args([
+                "sweep",
+                short.to_str().expect("path"),
+                "--design",
+                "lhs",
+                "--n",
+                "3",
+            ])
+            .args(["--replications", "2", "--seed", "5", "--quiet"])
+            .args([
+                "--outputs",
+                "gdp@2017,pendulum_index@final,max:debt_to_revenue",
+            ])
+            .args(["--out", slurm.to_str().expect("path")])
+            .output()
+            .expect("runs");
+        ok(o);
+    }
+    ok(bin()
+        .args(["merge", slurm.to_str().expect("path")])
+        .output()
+        .expect("runs"));
+    assert_eq!(
+        reference,
+        std::fs::read(slurm.join("runs.csv")).expect("merged")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A sweep killed mid-way keeps the runs it finished; `--resume` completes it with the bytes of an
+/// uninterrupted sweep (a torn last line of the journal is dropped and rerun).
+#[test]
+fn a_killed_sweep_resumes_to_the_same_bytes() {
+    let (dir, short) = short_scenario("resume");
+    let whole = dir.join("whole");
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "sweep",
+            short.to_str().expect("path"),
+            "--design",
+            "mc",
+            "--n",
+            "8",
+            "--replications",
+            "2",
+            "--seed",
+            "9",
+            "--quiet",
+            "--outputs",
+            "gdp@final,unemployment_rate@2017",
+            "--out",
+            out.to_str().expect("path"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    ok(bin()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(args(&whole))
+        .output()
+        .expect("runs"));
+    let reference = std::fs::read(whole.join("runs.csv")).expect("runs.csv");
+
+    let cut = dir.join("cut");
+    let mut child = bin()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(args(&cut))
+        .spawn()
+        .expect("starts");
+    let journal = cut.join("runs.partial.csv");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let lines = std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count());
+        if lines >= 3 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let kept = std::fs::read_to_string(&journal).expect("the journal survives the kill");
+    let kept_lines = kept.lines().count();
+    assert!((3..16).contains(&kept_lines), "{kept_lines} runs kept");
+    assert!(!cut.join("runs.csv").exists());
+    // A torn line, as a kill during a write would leave.
+    std::fs::write(&journal, format!("{kept}15,7,1,12")).expect("tear");
+    // Without --resume the folder is not overwritten.
+    let refused = bin().args(args(&cut)).output().expect("runs");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--resume"));
+    let mut resumed = args(&cut);
+    resumed.push("--resume".into());
+    ok(bin()
+        .env("RAYON_NUM_THREADS", "2")
+        .args(&resumed)
+        .output()
+        .expect("runs"));
+    assert_eq!(
+        reference,
+        std::fs::read(cut.join("runs.csv")).expect("runs.csv")
+    );
+    assert!(!journal.exists());
+    // Resuming with other flags is refused: the folder holds another sweep.
+    let mut other = args(&cut);
+    other[5] = "9".into();
+    other.push("--resume".into());
+    let o = bin().args(&other).output().expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another sweep"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Outputs and shards are checked before any run, with what is allowed.
+#[test]
+fn sweep_flags_are_checked_before_any_run() {
+    let (dir, short) = short_scenario("flags");
+    let out = dir.join("o");
+    for (extra, expected) in [
+        (
+            vec!["--outputs", "pendulum_idx@2017"],
+            "did you mean `pendulum_index`",
+        ),
+        (vec!["--outputs", "gdp@2030"], "the run covers 2016–2017"),
+        (
+            vec!["--outputs", "gdp[nowhere]@2017"],
+            "no district `nowhere`",
+        ),
+        (vec!["--outputs", "sum:gdp"], "unknown summary"),
+        (vec!["--shard", "3/3"], "0 ≤ i < N"),
+    ] {
+        let mut args = vec![
+            "sweep",
+            short.to_str().expect("path"),
+            "--design",
+            "mc",
+            "--n",
+            "2",
+        ];
+        args.extend(["--out", out.to_str().expect("path")]);
+        args.extend(extra.iter().copied());
+        let o = bin().args(&args).output().expect("runs");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(!out.join("runs.csv").exists());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
