@@ -105,6 +105,8 @@ w("""# chancheng — the whole prefecture of Zhumadian (驻马店市全域): the
 extends = "baseline.toml"
 name = "zhumadian"
 description = "The whole prefecture: the central district and nine counties, each with its cluster zone and hinterland, one labour market"
+label_zh = "驻马店市全域"
+label_en = "Zhumadian prefecture"
 statistics = "zhumadian_prefecture"
 """)
 

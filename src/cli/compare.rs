@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct CompareArgs {
-    /// Scenario files; the first is the reference (`baseline` = the built-in baseline).
-    #[arg(required = true)]
+    /// Scenario files; the first is the reference (`baseline` = the built-in baseline). None:
+    /// the built-in set (status quo, the report's four packages, all recommendations).
     pub scenarios: Vec<PathBuf>,
     /// Replications per scenario (replication r of every scenario shares its seed).
     #[arg(long, default_value_t = 20)]
@@ -19,20 +19,28 @@ pub struct CompareArgs {
     /// Master seed from which replication seeds are derived.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Indicators to compare (region values), comma-separated; the default includes the cost and
-    /// implementation indicators (`chancheng indicators` lists them all).
+    /// Indicators to compare, comma-separated; the default includes the cost and implementation
+    /// indicators (`chancheng indicators` lists them all).
     #[arg(
         long,
         value_delimiter = ',',
         default_value = "gdp,modelled_firm_value_added,employment,unemployment_rate,pendulum_index,zone_residents,industry_subsystem,city_subsystem,coupling_coordination,debt_incl_ppp,public_cost_cumulative,capital_cut_cumulative,capital_cut_share,occupancy.public_rental"
     )]
     pub indicators: Vec<String>,
-    /// Months at the end of the run to average over (12 = the final year).
+    /// Years to report, each the mean of its 12 months, comma-separated (`final` = the last
+    /// `--final-months` months of the run).
+    #[arg(long, value_delimiter = ',', default_value = "final")]
+    pub years: Vec<String>,
+    /// Months at the end of the run that `final` averages over (12 = the final year).
     #[arg(long, default_value_t = 12)]
     pub final_months: usize,
-    /// Output folder for compare.csv.
+    /// A district's values instead of the region's (for district-level indicators).
+    #[arg(long)]
+    pub district: Option<String>,
+    /// Output folder for compare.csv, compare.md and replications.csv.
     #[arg(long, default_value = "output/compare")]
     pub out: PathBuf,
+    /// Language of the table: headers, indicator and scenario names.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     /// Replace an output folder that holds other results.
@@ -45,30 +53,64 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
-/// The indicator ids a run records for the region: those of a one-month run of `scenario`
-/// (families such as `public_cost.<lever>` included).
-fn region_indicators(scenario: &crate::scenario::Scenario) -> Vec<String> {
+/// A reporting period: a calendar year, or the end of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Period {
+    Year(i32),
+    Final,
+}
+
+impl Period {
+    fn label(self, final_months: usize) -> String {
+        match self {
+            Period::Year(y) => y.to_string(),
+            Period::Final if final_months == 12 => "final".into(),
+            Period::Final => format!("final-{final_months}m"),
+        }
+    }
+}
+
+/// The first and last calendar years a scenario's run covers in full.
+fn full_years(scenario: &crate::scenario::Scenario) -> (i32, i32) {
+    let t = &scenario.spec().time;
+    let (y0, m0) = crate::scenario::parse_year_month(&t.start).unwrap_or((2016, 1));
+    let first = if m0 == 1 { y0 } else { y0 + 1 };
+    let end = (m0 as i32 - 1) + t.months as i32; // months since January of y0, exclusive
+    let last = y0 + end / 12 - 1;
+    (first, last)
+}
+
+/// The indicator ids a run records for the region (or a district): those of a one-month run of
+/// `scenario` (families such as `public_cost.<lever>` included).
+fn recorded_indicators(
+    scenario: &crate::scenario::Scenario,
+    district: Option<&str>,
+) -> Vec<String> {
     let mut sim = crate::model::Simulation::new(scenario, 1);
+    let d = district.and_then(|d| sim.districts().iter().position(|x| x.id == d));
     sim.step()
         .rows
         .into_iter()
-        .filter(|r| r.district.is_none())
+        .filter(|r| r.district == d)
         .map(|r| r.indicator)
         .collect()
 }
 
 pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
-    let scenarios = args
-        .scenarios
-        .iter()
-        .map(|p| {
-            if p.as_os_str() == "baseline" && !p.exists() {
-                crate::scenario::load_builtin()
-            } else {
-                crate::scenario::load_file(p)
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let scenarios = if args.scenarios.is_empty() {
+        crate::scenario::load_builtin_set()?
+    } else {
+        args.scenarios
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "baseline" && !p.exists() {
+                    crate::scenario::load_builtin()
+                } else {
+                    crate::scenario::load_file(p)
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
     // Every flag is checked before the first replication.
     let usage = |m: String| -> anyhow::Error { UsageError(m).into() };
     if args.runs < 2 {
@@ -88,15 +130,54 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             args.final_months
         )));
     }
-    let known = region_indicators(&scenarios[0]);
+    let (first, last) = scenarios
+        .iter()
+        .map(full_years)
+        .fold((i32::MIN, i32::MAX), |a, b| (a.0.max(b.0), a.1.min(b.1)));
+    let mut periods = Vec::new();
+    for y in &args.years {
+        let period = match y.trim() {
+            "final" => Period::Final,
+            text => match text.parse::<i32>() {
+                Ok(y) if (first..=last).contains(&y) => Period::Year(y),
+                _ => {
+                    return Err(usage(format!(
+                        "--years: `{text}` is not a year every scenario covers in full \
+                         ({first}–{last}) nor `final`"
+                    )));
+                }
+            },
+        };
+        if !periods.contains(&period) {
+            periods.push(period);
+        }
+    }
+    let district = match &args.district {
+        None => None,
+        Some(d) => {
+            for s in &scenarios {
+                if !s.spec().districts.contains_key(d) {
+                    let ids: Vec<&str> = s.spec().districts.keys().map(String::as_str).collect();
+                    return Err(usage(format!(
+                        "--district `{d}`: scenario `{}` has no such district (it has {})",
+                        s.name(),
+                        ids.join(", ")
+                    )));
+                }
+            }
+            Some(d.clone())
+        }
+    };
+    let known = recorded_indicators(&scenarios[0], district.as_deref());
     for id in &args.indicators {
         if !known.contains(id) {
             let hint = crate::scenario::closest(id, known.iter().map(String::as_str))
                 .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_default();
             return Err(usage(format!(
-                "--indicators: `{id}` is not an indicator of the region{hint} \
-                 (`chancheng indicators` lists them)"
+                "--indicators: `{id}` is not an indicator of {}{hint} \
+                 (`chancheng indicators` lists them)",
+                district.as_deref().unwrap_or("the region")
             )));
         }
     }
@@ -111,6 +192,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         "compare [{bar:40}] {pos}/{len} runs ({eta})",
     );
     let ids = args.indicators.clone();
+    // Per scenario, per replication: the value of (indicator k, period j) at k·P + j.
     let results: Vec<Vec<Vec<f64>>> = scenarios
         .iter()
         .map(|s| {
@@ -119,8 +201,16 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
                 args.seed,
                 args.runs,
                 |out| {
+                    let d = district
+                        .as_ref()
+                        .and_then(|d| out.district_ids.iter().position(|x| x == d));
                     ids.iter()
-                        .map(|id| final_mean(out, None, id, args.final_months))
+                        .flat_map(|id| {
+                            periods.iter().map(move |p| match p {
+                                Period::Final => final_mean(out, d, id, args.final_months),
+                                Period::Year(y) => year_mean(out, d, id, *y),
+                            })
+                        })
                         .collect::<Vec<f64>>()
                 },
                 || bar.inc(1),
@@ -128,10 +218,44 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         })
         .collect::<Result<_, _>>()?;
     bar.finish_and_clear();
+    let zh = args.lang == Lang::Zh;
+    let scope = district.clone().unwrap_or_else(|| "region".into());
+    let np = periods.len();
+    // replications.csv: one row per run and value, with the run's seed.
+    let mut reps = csv::Writer::from_writer(Vec::new());
+    reps.write_record([
+        "scenario",
+        "replication",
+        "seed",
+        "indicator",
+        "district",
+        "year",
+        "value",
+    ])?;
+    for (s, scenario) in scenarios.iter().enumerate() {
+        for (r, values) in results[s].iter().enumerate() {
+            let seed = crate::experiment::replication_seed(args.seed, r as u64);
+            for (k, id) in ids.iter().enumerate() {
+                for (j, p) in periods.iter().enumerate() {
+                    reps.write_record([
+                        scenario.name().to_string(),
+                        r.to_string(),
+                        seed.to_string(),
+                        id.clone(),
+                        scope.clone(),
+                        p.label(args.final_months),
+                        values[k * np + j].to_string(),
+                    ])?;
+                }
+            }
+        }
+    }
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record([
         "scenario",
         "indicator",
+        "district",
+        "year",
         "runs",
         "mean",
         "ci95_low",
@@ -140,69 +264,131 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         "diff_ci95_low",
         "diff_ci95_high",
     ])?;
-    let mut text = String::new();
+    let mut md = String::new();
+    let (t_indicator, t_unit, t_ref) = if zh {
+        ("指标", "单位", "参照")
+    } else {
+        ("indicator", "unit", "reference")
+    };
     writeln!(
-        text,
-        "{} scenarios × {} runs (master seed {}); mean of the last {} months, 95% CI; Δ = paired difference to `{}`",
-        scenarios.len(),
-        args.runs,
-        args.seed,
-        args.final_months,
-        scenarios[0].name()
+        md,
+        "{}",
+        if zh {
+            format!(
+                "{} 个情景 × {} 次重复（主种子 {}，第 r 次重复在各情景中使用同一种子）；均值及 95% 置信区间；Δ = 与“{}”的配对差{}。",
+                scenarios.len(),
+                args.runs,
+                args.seed,
+                scenarios[0].label(true),
+                district
+                    .as_ref()
+                    .map_or(String::new(), |d| format!("；区域：{d}"))
+            )
+        } else {
+            format!(
+                "{} scenarios × {} replications (master seed {}; replication r of every scenario shares its seed); means with 95 % confidence intervals; Δ = paired difference to “{}”{}.",
+                scenarios.len(),
+                args.runs,
+                args.seed,
+                scenarios[0].label(false),
+                district
+                    .as_ref()
+                    .map_or(String::new(), |d| format!("; district: {d}"))
+            )
+        }
     )?;
-    for (k, id) in ids.iter().enumerate() {
-        writeln!(text, "\n{} [{id}]", name(id, args.lang))?;
-        let reference: Vec<f64> = results[0].iter().map(|r| r[k]).collect();
+    for (j, p) in periods.iter().enumerate() {
+        let title = match (p, zh) {
+            (Period::Year(y), true) => format!("{y} 年"),
+            (Period::Year(y), false) => format!("{y}"),
+            (Period::Final, true) => format!("期末（最后 {} 个月）", args.final_months),
+            (Period::Final, false) => format!("final (last {} months)", args.final_months),
+        };
+        writeln!(md, "\n### {title}\n")?;
+        let mut header = format!("| {t_indicator} | {t_unit} |");
+        let mut rule = String::from("|---|---|");
         for (s, scenario) in scenarios.iter().enumerate() {
-            let sample: Vec<f64> = results[s].iter().map(|r| r[k]).collect();
-            let e = Estimate::of(&sample, 0.95);
-            let d = Estimate::paired(&sample, &reference, 0.95);
-            let diff = if s == 0 {
-                String::new()
+            let label = scenario.label(zh);
+            if s == 0 {
+                write!(header, " {label} ({t_ref}) |")?;
             } else {
-                format!(
-                    "Δ {:>14} [{}, {}]",
-                    super::signed_figure(d.mean),
-                    super::signed_figure(d.low),
-                    super::signed_figure(d.high)
-                )
-            };
-            writeln!(
-                text,
-                "  {:<26} {:>14} [{}, {}]  {diff}",
-                scenario.name(),
-                super::figure(e.mean),
-                super::figure(e.low),
-                super::figure(e.high)
-            )?;
-            csv.write_record([
-                scenario.name().to_string(),
-                id.clone(),
-                e.n.to_string(),
-                e.mean.to_string(),
-                e.low.to_string(),
-                e.high.to_string(),
-                if s == 0 {
-                    String::new()
-                } else {
-                    d.mean.to_string()
-                },
-                if s == 0 {
-                    String::new()
-                } else {
-                    d.low.to_string()
-                },
-                if s == 0 {
-                    String::new()
-                } else {
-                    d.high.to_string()
-                },
-            ])?;
+                write!(header, " {label} | Δ |")?;
+                rule.push_str("---:|");
+            }
+            rule.push_str("---:|");
+        }
+        writeln!(md, "{header}\n{rule}")?;
+        for (k, id) in ids.iter().enumerate() {
+            let human = super::human::Human::of(id, zh);
+            let mut line = format!("| {} | {} |", name(id, args.lang), human.unit);
+            let reference: Vec<f64> = results[0].iter().map(|r| r[k * np + j]).collect();
+            for (s, scenario) in scenarios.iter().enumerate() {
+                let sample: Vec<f64> = results[s].iter().map(|r| r[k * np + j]).collect();
+                let e = human.clip(Estimate::of(&sample, 0.95));
+                let d = Estimate::paired(&sample, &reference, 0.95);
+                write!(
+                    line,
+                    " {} [{}, {}] |",
+                    human.value(e.mean),
+                    human.value(e.low),
+                    human.value(e.high)
+                )?;
+                if s > 0 {
+                    write!(
+                        line,
+                        " {} [{}, {}] |",
+                        human.diff(d.mean),
+                        human.diff(d.low),
+                        human.diff(d.high)
+                    )?;
+                }
+                let blank = |x: f64| if s == 0 { String::new() } else { x.to_string() };
+                csv.write_record([
+                    scenario.name().to_string(),
+                    id.clone(),
+                    scope.clone(),
+                    p.label(args.final_months),
+                    e.n.to_string(),
+                    e.mean.to_string(),
+                    e.low.to_string(),
+                    e.high.to_string(),
+                    blank(d.mean),
+                    blank(d.low),
+                    blank(d.high),
+                ])?;
+            }
+            writeln!(md, "{line}")?;
         }
     }
     crate::output::write_atomic(&folder.path().join("compare.csv"), &csv.into_inner()?)?;
+    crate::output::write_atomic(&folder.path().join("replications.csv"), &reps.into_inner()?)?;
+    crate::output::write_atomic(&folder.path().join("compare.md"), md.as_bytes())?;
     let out = folder.commit()?;
-    super::print_out(text.as_bytes())?;
-    eprintln!("\nwrote {}", out.join("compare.csv").display());
+    super::print_out(md.as_bytes())?;
+    eprintln!(
+        "\nwrote {}, compare.md and replications.csv",
+        out.join("compare.csv").display()
+    );
     Ok(())
+}
+
+/// Mean of an indicator over the 12 months of `year` (NaN if the run lacks any of them).
+fn year_mean(
+    out: &crate::experiment::RunOutput,
+    district: Option<usize>,
+    id: &str,
+    year: i32,
+) -> f64 {
+    let prefix = format!("{year}-");
+    let v: Vec<f64> = out
+        .records
+        .iter()
+        .filter(|r| r.label.starts_with(&prefix))
+        .filter_map(|r| r.get(district, id))
+        .collect();
+    if v.len() == 12 {
+        v.iter().sum::<f64>() / 12.0
+    } else {
+        f64::NAN
+    }
 }

@@ -3,6 +3,7 @@
 mod analyze;
 mod compare;
 mod design;
+mod human;
 mod indicators;
 mod levers;
 mod run;

@@ -83,10 +83,10 @@ pub fn name(id: &str, lang: Lang) -> String {
     crate::model::indicators::label(id, lang == Lang::Zh)
 }
 
-/// The key indicators of one run on one page (3 × 2 panels).
 /// Districts drawn one by one in a panel; a larger region shows its largest ones.
 const MAX_DISTRICT_LINES: usize = 6;
 
+/// The key indicators of one run on one page (3 × 2 panels).
 pub fn dashboard(
     records: &[MonthRecord],
     district_ids: &[String],

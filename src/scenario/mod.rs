@@ -117,6 +117,16 @@ impl Scenario {
     pub fn name(&self) -> &str {
         &self.spec.name
     }
+    /// The scenario's short label in tables and legends: its own `label_zh`/`label_en`, else its
+    /// name.
+    pub fn label(&self, zh: bool) -> &str {
+        let label = if zh {
+            &self.spec.label_zh
+        } else {
+            &self.spec.label_en
+        };
+        label.as_deref().unwrap_or(&self.spec.name)
+    }
     /// SHA-256 of the merged, canonicalised scenario: two files that mean the same hash the same.
     pub fn content_hash(&self) -> &str {
         &self.content_hash
@@ -168,6 +178,44 @@ fn number_in(table: &toml::Table, key: &str) -> Option<f64> {
         table = value.as_table()?;
     }
     None
+}
+
+/// The scenarios `compare` runs when none is named: the status quo, the report's four packages
+/// and all recommendations together (embedded, so that they need no files).
+const BUILTIN_SET: [(&str, &str); 5] = [
+    (
+        "r1-leading-industry.toml",
+        include_str!("../../scenarios/r1-leading-industry.toml"),
+    ),
+    (
+        "r2-supporting-services.toml",
+        include_str!("../../scenarios/r2-supporting-services.toml"),
+    ),
+    (
+        "r3-factor-bottlenecks.toml",
+        include_str!("../../scenarios/r3-factor-bottlenecks.toml"),
+    ),
+    (
+        "r4-industry-city.toml",
+        include_str!("../../scenarios/r4-industry-city.toml"),
+    ),
+    (
+        "all-recommendations.toml",
+        include_str!("../../scenarios/all-recommendations.toml"),
+    ),
+];
+
+/// The built-in comparison: the baseline first, then the report's packages.
+pub fn load_builtin_set() -> Result<Vec<Scenario>, ScenarioError> {
+    let mut set = vec![load_builtin()?];
+    for (file, text) in BUILTIN_SET {
+        set.push(load_str(
+            text,
+            &format!("<built-in {file}>"),
+            Path::new("<built-in>"),
+        )?);
+    }
+    Ok(set)
 }
 
 /// The embedded baseline scenario.
@@ -375,6 +423,9 @@ fn load_chain(
     for (mut table, file) in tables.into_iter().zip(&files).rev() {
         match timed::extract(&mut table) {
             Ok(leaves) => {
+                // A scenario's labels are its own: a child without them is not its parent.
+                merged.remove("label_zh");
+                merged.remove("label_en");
                 merge(&mut merged, table);
                 timed::apply(&mut merged, leaves);
                 if root.is_none() {

@@ -16,6 +16,11 @@ pub struct ScenarioFile {
     pub extends: Option<String>,
     pub name: String,
     pub description: String,
+    /// Short labels of the scenario in tables and legends (the name when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
     /// The published statistics `validate` holds the region's totals against.
     #[serde(default)]
     pub statistics: PublishedStatistics,

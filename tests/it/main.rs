@@ -4,6 +4,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod common;
+mod compare_cli;
 mod determinism;
 mod indicators;
 mod levers;

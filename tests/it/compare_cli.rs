@@ -1,0 +1,113 @@
+//! `compare` as a planner uses it: chosen years, a Markdown table in Chinese with people's units,
+//! every replication with its seed (replication r of every scenario shares its seed).
+
+use std::process::Command;
+
+#[test]
+fn compare_reports_years_in_chinese_and_every_replication_with_its_seed() {
+    let dir = std::env::temp_dir().join(format!("chancheng-compare-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("baseline.toml"),
+        include_str!("../../scenarios/baseline.toml"),
+    )
+    .expect("baseline");
+    std::fs::write(
+        dir.join("short.toml"),
+        "extends = \"baseline.toml\"\nname = \"short\"\ndescription = \"two years\"\n\
+         label_zh = \"两年现状\"\n[time]\nmonths = 24\n",
+    )
+    .expect("short");
+    std::fs::write(
+        dir.join("housing.toml"),
+        "extends = \"short.toml\"\nname = \"housing\"\ndescription = \"public rental\"\n\
+         label_zh = \"公租房\"\n[policy.investment.zone]\npublic_rental_units_per_year = 4000.0\n",
+    )
+    .expect("housing");
+    let out = dir.join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_chancheng"))
+        .current_dir(&dir)
+        .args([
+            "compare",
+            "short.toml",
+            "housing.toml",
+            "--runs",
+            "3",
+            "--years",
+            "2016,2017",
+        ])
+        .args([
+            "--indicators",
+            "gdp,pendulum_index,employment",
+            "--lang",
+            "zh",
+            "--quiet",
+        ])
+        .args(["--out", out.to_str().expect("path")])
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("compare.md")).expect("compare.md");
+    for expected in [
+        "### 2016 年",
+        "### 2017 年",
+        "| 指标 | 单位 |",
+        "两年现状 (参照)",
+        "公租房",
+        "亿元/年",
+        "万人",
+        "| % |",
+    ] {
+        assert!(md.contains(expected), "`{expected}` missing:\n{md}");
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        md,
+        "the console shows the table"
+    );
+    let reps = std::fs::read_to_string(out.join("replications.csv")).expect("replications.csv");
+    let rows: Vec<Vec<&str>> = reps
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        2 * 3 * 3 * 2,
+        "scenarios × runs × indicators × years"
+    );
+    for r in &rows {
+        let twin = rows
+            .iter()
+            .find(|o| o[0] != r[0] && o[1] == r[1] && o[3] == r[3] && o[5] == r[5])
+            .expect("the other scenario's replication");
+        assert_eq!(r[2], twin[2], "replication {} shares its seed", r[1]);
+    }
+    let seeds: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[2]).collect();
+    assert_eq!(seeds.len(), 3);
+    let csv = std::fs::read_to_string(out.join("compare.csv")).expect("compare.csv");
+    assert!(csv.starts_with("scenario,indicator,district,year,runs,mean"));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("housing,pendulum_index,region,2017,3,"))
+    );
+    // A year outside the runs is refused before any run.
+    let o = Command::new(env!("CARGO_BIN_EXE_chancheng"))
+        .current_dir(&dir)
+        .args([
+            "compare",
+            "short.toml",
+            "--runs",
+            "2",
+            "--years",
+            "2030",
+            "--quiet",
+        ])
+        .args(["--out", dir.join("o2").to_str().expect("path")])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2016–2017"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
