@@ -49,6 +49,10 @@ pub struct CompareArgs {
     /// Run scenarios larger than the start-up budget on agents (see the README).
     #[arg(long)]
     pub allow_large: bool,
+    /// Set a number of the scenario without editing a file: `--set labour.quit_rate_per_month=0.02`
+    /// (dotted key; repeatable; `true`/`false` for switches).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -111,6 +115,10 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             })
             .collect::<Result<Vec<_>, _>>()?
     };
+    let scenarios = scenarios
+        .into_iter()
+        .map(|s| super::with_settings(s, &args.set))
+        .collect::<Result<Vec<_>, _>>()?;
     // Every flag is checked before the first replication.
     let usage = |m: String| -> anyhow::Error { UsageError(m).into() };
     if args.runs < 2 {

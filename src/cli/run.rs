@@ -29,6 +29,10 @@ pub struct RunArgs {
     /// Run a scenario larger than the start-up budget on agents (see the README).
     #[arg(long)]
     pub allow_large: bool,
+    /// Set a number of the scenario without editing a file: `--set labour.quit_rate_per_month=0.02`
+    /// (dotted key; repeatable; `true`/`false` for switches).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -41,7 +45,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             super::UsageError("--snapshot-every must be at least 1 (months)".into()).into(),
         );
     }
-    let scenario = super::load_scenario(args.scenario.as_deref())?;
+    let scenario =
+        super::with_settings(super::load_scenario(args.scenario.as_deref())?, &args.set)?;
     super::check_size(&scenario, args.allow_large)?;
     let target = args
         .out

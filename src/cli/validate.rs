@@ -18,6 +18,10 @@ pub struct ValidateArgs {
     /// Run a scenario larger than the start-up budget on agents (see the README).
     #[arg(long)]
     pub allow_large: bool,
+    /// Set a number of the scenario without editing a file: `--set labour.quit_rate_per_month=0.02`
+    /// (dotted key; repeatable; `true`/`false` for switches).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
@@ -37,7 +41,8 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
     if args.seeds == 0 {
         return Err(super::UsageError("--seeds must be at least 1".into()).into());
     }
-    let scenario = super::load_scenario(args.scenario.as_deref())?;
+    let scenario =
+        super::with_settings(super::load_scenario(args.scenario.as_deref())?, &args.set)?;
     super::check_size(&scenario, args.allow_large)?;
     eprintln!(
         "validating `{}` over {} seeds ({} months each)…",

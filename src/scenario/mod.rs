@@ -163,6 +163,16 @@ impl Scenario {
     pub fn number_at(&self, key: &str) -> Option<f64> {
         number_in(&self.merged, key)
     }
+
+    /// Value of a dotted switch (`true`/`false`) in the merged scenario.
+    pub fn switch_at(&self, key: &str) -> Option<bool> {
+        let (path, last) = key.rsplit_once('.').unwrap_or(("", key));
+        let mut table = &self.merged;
+        for part in path.split('.').filter(|p| !p.is_empty()) {
+            table = table.get(part)?.as_table()?;
+        }
+        table.get(last)?.as_bool()
+    }
 }
 
 fn number_in(table: &toml::Table, key: &str) -> Option<f64> {

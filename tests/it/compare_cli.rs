@@ -111,3 +111,50 @@ fn compare_reports_years_in_chinese_and_every_replication_with_its_seed() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("2016–2017"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--set KEY=VALUE` changes a number (or switch) without a file, validated like one.
+#[test]
+fn settings_on_the_command_line_change_the_scenario_or_are_refused() {
+    let dir = std::env::temp_dir().join(format!("chancheng-set-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("run");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_chancheng"))
+            .args(["run", "--quiet", "--out", out.to_str().expect("path")])
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let o = run(&[
+        "--set",
+        "time.months=3",
+        "--set",
+        "policy.environmental_red_line=true",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let series = std::fs::read_to_string(out.join("timeseries.csv")).expect("timeseries");
+    assert!(series.contains(",2016-03,") && !series.contains(",2016-04,"));
+    for (args, expected) in [
+        (
+            vec!["--set", "labour.quit_rate=0.02"],
+            "did you mean `labour.quit_rate_per_month`",
+        ),
+        (vec!["--set", "labour.quit_rate_per_month=7"], "[0, 1]"),
+        (
+            vec!["--set", "policy.environmental_red_line=2"],
+            "a switch is true or false",
+        ),
+        (vec!["--set", "labour.quit_rate_per_month"], "KEY=VALUE"),
+        (
+            vec!["--set", "labour.quit_rate_per_month=fast"],
+            "not a number",
+        ),
+    ] {
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
