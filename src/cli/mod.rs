@@ -3,6 +3,7 @@
 mod analyze;
 mod compare;
 mod design;
+mod discover;
 mod human;
 mod indicators;
 mod levers;
@@ -46,6 +47,8 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Join the shards of a sweep (`sweep --shard i/N`) into its runs.csv.
     Merge(sweep::MergeArgs),
+    /// PRIM scenario discovery: boxes of swept parameters where a condition on outputs holds.
+    Discover(discover::DiscoverArgs),
 }
 
 /// A flag or value that cannot work, detected before any simulation (exit code 2).
@@ -105,6 +108,7 @@ pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
         Command::Analyze(args) => analyze::run(args).map(|_| true),
         Command::Sweep(args) => sweep::sweep(args).map(|_| true),
         Command::Merge(args) => sweep::merge(args).map(|_| true),
+        Command::Discover(args) => discover::run(args).map(|_| true),
     }
 }
 

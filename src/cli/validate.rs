@@ -22,9 +22,19 @@ pub struct ValidateArgs {
     /// (dotted key; repeatable; `true`/`false` for switches).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Output: a table for people, or JSON for scripts (every check with its target, each seed's
+    /// figure and whether it passed).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
 }
 
 /// A target bound: as written in the check (0.03, −1.3), grouped when large (10,000).
@@ -36,6 +46,15 @@ fn target(x: f64) -> String {
     }
 }
 
+/// A figure for JSON: NaN (a check a run could not measure) as null.
+fn finite_or_null(x: f64) -> serde_json::Value {
+    if x.is_finite() {
+        x.into()
+    } else {
+        serde_json::Value::Null
+    }
+}
+
 /// Returns whether every check passed on every seed.
 pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
     if args.seeds == 0 {
@@ -44,12 +63,14 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
     let scenario =
         super::with_settings(super::load_scenario(args.scenario.as_deref())?, &args.set)?;
     super::check_size(&scenario, args.allow_large)?;
-    eprintln!(
-        "validating `{}` over {} seeds ({} months each)…",
-        scenario.name(),
-        args.seeds,
-        scenario.spec().time.months
-    );
+    if !args.quiet {
+        eprintln!(
+            "validating `{}` over {} seeds ({} months each)…",
+            scenario.name(),
+            args.seeds,
+            scenario.spec().time.months
+        );
+    }
     let bar = super::progress_bar(
         args.quiet,
         args.seeds,
@@ -60,6 +81,33 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<bool> {
     let Some(first) = results.first() else {
         anyhow::bail!("no seed was run");
     };
+    if args.format == Format::Json {
+        let seeds: Vec<u64> = (0..args.seeds)
+            .map(|r| crate::experiment::replication_seed(args.seed, r))
+            .collect();
+        let checks: Vec<serde_json::Value> = first
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                serde_json::json!({
+                    "id": c.id,
+                    "description": c.description,
+                    "target": [c.target.0, c.target.1],
+                    "measured": results.iter().map(|r| finite_or_null(r[i].measured)).collect::<Vec<_>>(),
+                    "passed": results.iter().map(|r| r[i].passed()).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let all = results.iter().all(|r| r.iter().all(|c| c.passed()));
+        let value = serde_json::json!({
+            "scenario": scenario.name(),
+            "seeds": seeds,
+            "passed": all,
+            "checks": checks,
+        });
+        super::print_out((serde_json::to_string_pretty(&value)? + "\n").as_bytes())?;
+        return Ok(all);
+    }
     let mut text = String::new();
     use std::fmt::Write;
     writeln!(

@@ -11,6 +11,7 @@
 pub mod analyze;
 pub mod design;
 pub mod params;
+pub mod prim;
 
 /// Deterministic random numbers for designs and bootstraps: a fixed algorithm (never `StdRng`,
 /// which may change between releases), seeded by the user's seed.

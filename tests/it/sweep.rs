@@ -261,3 +261,77 @@ fn sweep_flags_are_checked_before_any_run() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// PRIM on a sweep's files finds the box of a known rule and names its limits.
+#[test]
+fn discover_finds_the_box_where_a_condition_holds() {
+    let dir = std::env::temp_dir().join(format!("chancheng-prim-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("sweep.json"),
+        r#"{ "parameters": ["a.x", "b.y", "c"], "runs": 2000 }"#,
+    )
+    .expect("manifest");
+    let mut runs = String::from("run,sample,replication,seed,a.x,b.y,c,debt@2035,status\n");
+    // A fixed low-discrepancy grid of points (no random numbers needed).
+    for i in 0..2000u32 {
+        let u =
+            |k: u32| ((f64::from(i) * [0.618_034, 0.754_878, 0.569_840][k as usize]) + 0.1).fract();
+        let (a, b, c) = (u(0), u(1), u(2));
+        let debt = if a > 0.7 && b < 0.3 { 2.0 + c } else { 0.5 * c };
+        runs.push_str(&format!("{i},{i},0,1,{a},{b},{c},{debt},ok\n"));
+    }
+    runs.push_str("2000,2000,0,1,0.5,0.5,0.5,NaN,stopped: no\n");
+    let path = dir.join("runs.csv");
+    std::fs::write(&path, runs).expect("runs");
+    let o = bin()
+        .args([
+            "discover",
+            "--runs",
+            path.to_str().expect("path"),
+            "--where",
+            "debt@2035 > 1.5",
+        ])
+        .args(["--min-coverage", "0.8", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["skipped"], 1);
+    let b = &v["box"];
+    assert!(b["density"].as_f64().unwrap_or(0.0) > 0.9, "{b}");
+    assert!(b["coverage"].as_f64().unwrap_or(0.0) >= 0.8, "{b}");
+    let lo = b["limits"]["a.x"][0].as_f64().unwrap_or(f64::NAN);
+    let hi = b["limits"]["b.y"][1].as_f64().unwrap_or(f64::NAN);
+    assert!((lo - 0.7).abs() < 0.05 && (hi - 0.3).abs() < 0.05, "{b}");
+    assert!(b["limits"].get("c").is_none(), "{b}");
+    let table = bin()
+        .args([
+            "discover",
+            "--runs",
+            path.to_str().expect("path"),
+            "--where",
+            "debt@2035 > 1.5",
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("coverage") && text.contains("a.x") && text.contains("b.y"),
+        "{text}"
+    );
+    let bad = bin()
+        .args([
+            "discover",
+            "--runs",
+            path.to_str().expect("path"),
+            "--where",
+            "debt@2053 > 1.5",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean `debt@2035`"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
