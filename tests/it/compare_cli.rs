@@ -158,3 +158,38 @@ fn settings_on_the_command_line_change_the_scenario_or_are_refused() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `validate --format json` gives scripts every check with its target, figures and verdicts.
+#[test]
+fn validate_speaks_json_to_scripts() {
+    let o = Command::new(env!("CARGO_BIN_EXE_chancheng"))
+        .args([
+            "validate",
+            "--seeds",
+            "2",
+            "--quiet",
+            "--format",
+            "json",
+            "--set",
+            "time.months=12",
+        ])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["scenario"], "baseline");
+    assert_eq!(v["seeds"].as_array().map(Vec::len), Some(2));
+    let checks = v["checks"].as_array().expect("checks");
+    assert!(checks.len() >= 10);
+    for c in checks {
+        assert_eq!(c["measured"].as_array().map(Vec::len), Some(2), "{c}");
+        assert_eq!(c["target"].as_array().map(Vec::len), Some(2), "{c}");
+    }
+    // A 12-month run cannot measure five-year growth: null, failed, exit code 2.
+    let growth = checks
+        .iter()
+        .find(|c| c["id"] == "zone_employment_growth_2016_2020")
+        .expect("growth check");
+    assert!(growth["measured"][0].is_null());
+    assert_eq!(v["passed"], false);
+    assert_eq!(o.status.code(), Some(2));
+}
