@@ -133,13 +133,16 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let usage = |m: String| -> anyhow::Error { UsageError(m).into() };
     let scenario = super::load_scenario(args.scenario.as_deref())?;
     super::check_size(&scenario, args.allow_large)?;
-    let params: Vec<Parameter> = match (&args.params, &args.scenario) {
+    let mut params: Vec<Parameter> = match (&args.params, &args.scenario) {
         (Some(p), _) | (None, Some(p)) => read_parameters(p),
         (None, None) => {
             parameters_of_text(crate::scenario::BASELINE_TOML, "baseline.toml (built in)")
         }
     }
     .map_err(|e| usage(e.to_string()))?;
+    if let Some(k) = args.group_by_prefix {
+        crate::sensitivity::params::group_by_prefix(&mut params, k);
+    }
     for p in &params {
         if scenario.number_at(&p.name).is_none() {
             return Err(usage(format!(

@@ -335,3 +335,53 @@ fn discover_finds_the_box_where_a_condition_holds() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean `debt@2035`"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A sweep over a parameter file of its own, grouped by prefix: a Saltelli design of the groups.
+#[test]
+fn a_sweep_takes_a_parameter_file_and_groups_by_prefix() {
+    let (dir, short) = short_scenario("groups");
+    let params = dir.join("params.toml");
+    std::fs::write(
+        &params,
+        "[uncertainty]\n\"macro.tfp_growth_per_year\" = { dist = \"uniform\", low = 0.02, high = 0.04 }\n\
+         \"macro.inflation_per_year\" = { dist = \"uniform\", low = 0.01, high = 0.03 }\n\
+         \"labour.quit_rate_per_month\" = { dist = \"uniform\", low = 0.01, high = 0.03 }\n",
+    )
+    .expect("params");
+    let out = dir.join("o");
+    let o = bin()
+        .args([
+            "sweep",
+            short.to_str().expect("path"),
+            "--design",
+            "saltelli",
+            "--n",
+            "1",
+        ])
+        .args([
+            "--params",
+            params.to_str().expect("path"),
+            "--group-by-prefix",
+            "1",
+            "--quiet",
+        ])
+        .args([
+            "--outputs",
+            "gdp@final",
+            "--out",
+            out.to_str().expect("path"),
+        ])
+        .output()
+        .expect("runs");
+    ok(o);
+    let runs = std::fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
+    // Two groups (macro, labour): 1 · (2 + 2) runs.
+    assert_eq!(runs.lines().count(), 1 + 4, "{runs}");
+    let header = runs.lines().next().expect("header");
+    assert!(
+        header.contains(
+            "macro.tfp_growth_per_year,macro.inflation_per_year,labour.quit_rate_per_month"
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
