@@ -49,6 +49,8 @@ pub enum Command {
     Merge(sweep::MergeArgs),
     /// PRIM scenario discovery: boxes of swept parameters where a condition on outputs holds.
     Discover(discover::DiscoverArgs),
+    /// Write a Slurm array job for a sweep (one shard per task) and a dependent merge job.
+    Slurm(sweep::SlurmArgs),
 }
 
 /// A flag or value that cannot work, detected before any simulation (exit code 2).
@@ -109,6 +111,7 @@ pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
         Command::Sweep(args) => sweep::sweep(args).map(|_| true),
         Command::Merge(args) => sweep::merge(args).map(|_| true),
         Command::Discover(args) => discover::run(args).map(|_| true),
+        Command::Slurm(args) => sweep::slurm(args).map(|_| true),
     }
 }
 

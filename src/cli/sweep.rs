@@ -60,7 +60,8 @@ pub struct SweepArgs {
     /// Output folder [default: output/sweep-<scenario name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Complete an interrupted sweep in this folder (the same command and flags).
+    /// Complete an interrupted sweep in this folder (the same command and flags); with nothing
+    /// to complete, start it.
     #[arg(long)]
     pub resume: bool,
     /// Start over in a folder that holds another sweep.
@@ -75,6 +76,153 @@ pub struct SweepArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SlurmArgs {
+    /// The sweep to run on the cluster: the arguments of `chancheng sweep` (scenario, --design,
+    /// --n, --outputs, …), written after `--`.
+    #[arg(last = true, required = true)]
+    pub sweep: Vec<String>,
+    /// Array tasks: each runs one shard of the sweep (a batch of runs; Slurm takes about a second
+    /// to schedule a task, so a task should hold many runs).
+    #[arg(long)]
+    pub tasks: u64,
+    /// The sweep's output folder (the tasks write their shards there, the merge job runs.csv).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// CPUs per task (the task's runs use them all).
+    #[arg(long, default_value_t = 1)]
+    pub cpus_per_task: u32,
+    /// Wall-clock limit per task (Slurm's format).
+    #[arg(long, default_value = "01:00:00")]
+    pub time: String,
+    /// Partition to submit to (the cluster's default if omitted).
+    #[arg(long)]
+    pub partition: Option<String>,
+}
+
+/// Writes `sweep.sbatch` (an array of `tasks` tasks, each one shard), `merge.sbatch` and
+/// `submit.sh` (submits the array, then the merge to run after every task succeeded).
+pub fn slurm(args: SlurmArgs) -> anyhow::Result<()> {
+    let usage = |m: String| -> anyhow::Error { UsageError(m).into() };
+    if args.tasks == 0 {
+        return Err(usage("--tasks must be at least 1".into()));
+    }
+    if args.sweep.iter().any(|a| {
+        a == "--out" || a == "--shard" || a.starts_with("--out=") || a.starts_with("--shard=")
+    }) {
+        return Err(usage(
+            "the sweep's --out is slurm's --out, and each task takes its --shard from Slurm".into(),
+        ));
+    }
+    // The sweep's arguments must parse: a mistake shows now, not on the cluster.
+    let parsed = <super::Cli as clap::Parser>::try_parse_from(
+        ["chancheng", "sweep"]
+            .into_iter()
+            .map(String::from)
+            .chain(args.sweep.iter().cloned()),
+    )
+    .map_err(|e| usage(format!("the sweep's arguments: {e}")))?;
+    drop(parsed);
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        usage(format!(
+            "--out {}: cannot create the folder: {e}",
+            args.out.display()
+        ))
+    })?;
+    let out = args
+        .out
+        .canonicalize()
+        .map_err(|e| usage(format!("--out {}: {e}", args.out.display())))?;
+    let exe = std::env::current_exe()?;
+    // Paths in the sweep's arguments become absolute: tasks start in another folder.
+    let absolute: Vec<String> = args
+        .sweep
+        .iter()
+        .map(|a| {
+            let p = std::path::Path::new(a);
+            if !a.starts_with('-') && p.exists() {
+                p.canonicalize()
+                    .map_or(a.clone(), |c| c.display().to_string())
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let sweep_cmd = std::iter::once(quote(&exe.display().to_string()))
+        .chain(std::iter::once("sweep".to_string()))
+        .chain(absolute.iter().map(|a| quote(a)))
+        .chain(["--out".to_string(), quote(&out.display().to_string())])
+        .chain(["--quiet".to_string(), "--resume".to_string()])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let partition = args
+        .partition
+        .as_ref()
+        .map_or(String::new(), |p| format!("#SBATCH --partition={p}\n"));
+    let log = out.join("slurm-logs");
+    std::fs::create_dir_all(&log)?;
+    let sweep_script = format!(
+        "#!/bin/bash\n\
+         # One shard of a chancheng sweep per array task (written by `chancheng slurm`).\n\
+         #SBATCH --job-name=chancheng-sweep\n\
+         #SBATCH --array=0-{last}\n\
+         #SBATCH --cpus-per-task={cpus}\n\
+         #SBATCH --time={time}\n\
+         #SBATCH --output={log}/sweep-%A_%a.out\n\
+         {partition}\
+         set -euo pipefail\n\
+         export RAYON_NUM_THREADS=\"${{SLURM_CPUS_PER_TASK:-1}}\"\n\
+         # The task's shard comes from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; --resume\n\
+         # makes a requeued task finish its shard rather than start it over.\n\
+         {sweep_cmd}\n",
+        last = args.tasks - 1,
+        cpus = args.cpus_per_task,
+        time = args.time,
+        log = log.display(),
+    );
+    let merge_script = format!(
+        "#!/bin/bash\n\
+         # Joins the shards into runs.csv once every task has succeeded (written by `chancheng slurm`).\n\
+         #SBATCH --job-name=chancheng-merge\n\
+         #SBATCH --time=00:10:00\n\
+         #SBATCH --output={log}/merge-%j.out\n\
+         {partition}\
+         set -euo pipefail\n\
+         {exe} merge {out}\n",
+        log = log.display(),
+        exe = quote(&exe.display().to_string()),
+        out = quote(&out.display().to_string()),
+    );
+    let submit = format!(
+        "#!/bin/bash\n\
+         # Submits the sweep's array, then the merge to run after all of its tasks succeed.\n\
+         set -euo pipefail\n\
+         cd {out}\n\
+         array=$(sbatch --parsable sweep.sbatch)\n\
+         array=${{array%%;*}}\n\
+         merge=$(sbatch --parsable --dependency=afterok:$array merge.sbatch)\n\
+         echo \"submitted array $array and merge ${{merge%%;*}}\"\n",
+        out = quote(&out.display().to_string()),
+    );
+    use std::os::unix::fs::PermissionsExt as _;
+    for (name, text) in [
+        ("sweep.sbatch", &sweep_script),
+        ("merge.sbatch", &merge_script),
+        ("submit.sh", &submit),
+    ] {
+        let path = out.join(name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    eprintln!(
+        "wrote {0}/sweep.sbatch ({1} array tasks), {0}/merge.sbatch and {0}/submit.sh; run {0}/submit.sh",
+        out.display(),
+        args.tasks
+    );
+    Ok(())
 }
 
 #[derive(clap::Args, Debug)]
@@ -190,7 +338,12 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             out.display()
         ))
     })?;
-    let lock = std::fs::File::create(out.join(".sweep.lock"))
+    // One writer per part: shards of a sweep run side by side in one folder.
+    let lock_name = match shard {
+        Some(s) => format!(".sweep.shard-{}-of-{}.lock", s.index, s.count),
+        None => ".sweep.lock".to_string(),
+    };
+    let lock = std::fs::File::create(out.join(lock_name))
         .map_err(|e| usage(format!("--out {}: cannot write there: {e}", out.display())))?;
     if lock.try_lock().is_err() {
         return Err(usage(format!(
@@ -230,12 +383,6 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
                 } else {
                     ""
                 }
-            )));
-        }
-        Err(_) if args.resume => {
-            return Err(usage(format!(
-                "{}: no sweep to resume there",
-                out.display()
             )));
         }
         _ => {}

@@ -385,3 +385,25 @@ fn a_sweep_takes_a_parameter_file_and_groups_by_prefix() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A sweep on a real Slurm cluster (a one-node cluster on loopback, from Debian's packages): the
+/// array of shards and the dependent merge give the bytes of a local sweep. Needs root and the
+/// package registry (it installs Slurm if missing), so it runs with the long checks
+/// (`cargo test --release --test it -- --ignored`, which CI runs).
+#[test]
+#[ignore = "installs and starts Slurm: run by CI with --ignored"]
+fn a_sweep_on_a_slurm_cluster_gives_the_bytes_of_a_local_one() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/slurm-test.sh");
+    let o = Command::new("bash")
+        .arg(&script)
+        .arg(env!("CARGO_BIN_EXE_chancheng"))
+        .output()
+        .expect("the script runs");
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("slurm test passed"));
+}
