@@ -318,7 +318,11 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         for (s, scenario) in scenarios.iter().enumerate() {
             let label = scenario.label(zh);
             if s == 0 {
-                write!(header, " {label} ({t_ref}) |")?;
+                if zh {
+                    write!(header, " {label}（{t_ref}） |")?;
+                } else {
+                    write!(header, " {label} ({t_ref}) |")?;
+                }
             } else {
                 write!(header, " {label} | Δ |")?;
                 rule.push_str("---:|");

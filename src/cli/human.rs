@@ -19,7 +19,21 @@ impl Human {
         let unit = indicator(id)
             .or_else(|| indicator(id.split('.').next().unwrap_or(id)))
             .map_or("", |d| d.unit);
-        let count = is_count(id);
+        // Counts, and money stocks and flows that cannot fall below zero.
+        let count = is_count(id)
+            || [
+                "debt",
+                "public_cost",
+                "capital_planned",
+                "capital_cut",
+                "capital_spending",
+                "fiscal_expenditure",
+                "land_revenue",
+                "bank_loans",
+                "guaranteed_loans",
+            ]
+            .iter()
+            .any(|p| id.starts_with(p));
         let (scale, shown, share) = match unit {
             "CNY" | "CNY/yr" => {
                 if zh {
@@ -86,7 +100,7 @@ impl Human {
     }
 
     /// A confidence interval clipped to what the indicator can be: a share within [0, 1], a
-    /// count not below 0.
+    /// count, debt or cost not below 0.
     pub fn clip(
         &self,
         mut e: crate::experiment::compare::Estimate,

@@ -53,7 +53,7 @@ fn compare_reports_years_in_chinese_and_every_replication_with_its_seed() {
         "### 2016 年",
         "### 2017 年",
         "| 指标 | 单位 |",
-        "两年现状 (参照)",
+        "两年现状（参照）",
         "公租房",
         "亿元/年",
         "万人",
