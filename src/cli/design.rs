@@ -17,6 +17,28 @@ pub enum DesignMethod {
     Morris,
 }
 
+impl DesignMethod {
+    /// The design with its options.
+    pub fn method(self, second_order: bool, levels: u32) -> Method {
+        match self {
+            DesignMethod::Mc => Method::MonteCarlo,
+            DesignMethod::Lhs => Method::LatinHypercube,
+            DesignMethod::Saltelli => Method::Saltelli { second_order },
+            DesignMethod::Morris => Method::Morris { levels },
+        }
+    }
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            DesignMethod::Mc => "mc",
+            DesignMethod::Lhs => "lhs",
+            DesignMethod::Saltelli => "saltelli",
+            DesignMethod::Morris => "morris",
+        }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct DesignArgs {
     /// Design method.
@@ -52,16 +74,7 @@ pub fn run(args: DesignArgs) -> anyhow::Result<()> {
     if let Some(k) = args.group_by_prefix {
         crate::sensitivity::params::group_by_prefix(&mut params, k);
     }
-    let method = match args.method {
-        DesignMethod::Mc => Method::MonteCarlo,
-        DesignMethod::Lhs => Method::LatinHypercube,
-        DesignMethod::Saltelli => Method::Saltelli {
-            second_order: args.second_order,
-        },
-        DesignMethod::Morris => Method::Morris {
-            levels: args.levels,
-        },
-    };
+    let method = args.method.method(args.second_order, args.levels);
     if args.second_order && args.method != DesignMethod::Saltelli {
         return Err(UsageError("--second-order applies to --method saltelli only".into()).into());
     }

@@ -11,7 +11,7 @@
 use super::UsageError;
 use super::design::DesignMethod;
 use crate::experiment::sweep::{OutputSpec, Plan, run_id_of};
-use crate::sensitivity::design::{Method, design};
+use crate::sensitivity::design::design;
 use crate::sensitivity::params::{Parameter, parameters_of_text, read_parameters};
 use anyhow::Context as _;
 use std::collections::BTreeMap;
@@ -304,16 +304,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         return Err(usage("--replications must be at least 1".into()));
     }
     let outputs = check_outputs(&scenario, &args.outputs)?;
-    let method = match args.design {
-        DesignMethod::Mc => Method::MonteCarlo,
-        DesignMethod::Lhs => Method::LatinHypercube,
-        DesignMethod::Saltelli => Method::Saltelli {
-            second_order: args.second_order,
-        },
-        DesignMethod::Morris => Method::Morris {
-            levels: args.levels,
-        },
-    };
+    let method = args.design.method(args.second_order, args.levels);
     let samples = design(&params, method, args.n, args.seed).map_err(|e| usage(e.0))?;
     let plan = Plan {
         scenario: &scenario,
@@ -563,12 +554,7 @@ fn check_outputs(
 
 /// What was asked, as JSON: a resumed sweep and every shard must ask the same.
 fn manifest(args: &SweepArgs, scenario: &crate::scenario::Scenario, plan: &Plan) -> String {
-    let method = match args.design {
-        DesignMethod::Mc => "mc",
-        DesignMethod::Lhs => "lhs",
-        DesignMethod::Saltelli => "saltelli",
-        DesignMethod::Morris => "morris",
-    };
+    let method = args.design.name();
     let value = serde_json::json!({
         "chancheng": env!("CARGO_PKG_VERSION"),
         "scenario": scenario.name(),
