@@ -156,8 +156,13 @@ fn read_outputs(
         return read_csv(path).map_err(|e| e.to_string());
     }
     let first = 4 + parameters;
-    let last = header.len().saturating_sub(1);
-    if header.get(last).map(String::as_str) != Some("status") || first >= last {
+    // Outputs end at `status`, or at `validate_failed` where a sweep flagged its runs.
+    let last = header
+        .iter()
+        .position(|h| h == "validate_failed")
+        .unwrap_or(header.len().saturating_sub(1));
+    let status_column = header.len().saturating_sub(1);
+    if header.get(status_column).map(String::as_str) != Some("status") || first >= last {
         return Err(format!(
             "{shown}: a sweep's runs.csv of {parameters} parameters has the outputs between them and `status`"
         ));
@@ -170,11 +175,11 @@ fn read_outputs(
             .get(1)
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| format!("{shown}: line {}: no sample number", i + 2))?;
-        if record.get(last) != Some("ok") {
+        if record.get(status_column) != Some("ok") {
             return Err(format!(
                 "{shown}: run {} did not finish ({}): rerun it or leave its sample out",
                 record.get(0).unwrap_or("?"),
-                record.get(last).unwrap_or("")
+                record.get(status_column).unwrap_or("")
             ));
         }
         if sample >= sums.len() {

@@ -20,6 +20,11 @@ use std::path::{Path, PathBuf};
 
 const DEFAULT_OUTPUTS: &str = "gdp@final,employment@final,pendulum_index@final,coupling_coordination@final,max:debt_to_revenue";
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Filter {
+    Validate,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct SweepArgs {
     /// Scenario file (the built-in baseline when omitted).
@@ -53,6 +58,15 @@ pub struct SweepArgs {
     /// Morris: levels of the grid.
     #[arg(long, default_value_t = 4)]
     pub levels: u32,
+    /// Indicators whose monthly values every run also records, comma-separated (`id` or
+    /// `id[district]`): `series.csv` (run, month, indicator, value). None by default: a sweep is
+    /// compact.
+    #[arg(long, value_delimiter = ',')]
+    pub series: Vec<String>,
+    /// `validate`: also run `chancheng validate`'s checks on every run and name those that fail in
+    /// a `validate_failed` column (behavioural filtering; the checked run costs more).
+    #[arg(long, value_enum)]
+    pub filter: Option<Filter>,
     /// Give every sample its own random numbers (default: replication r of every sample shares
     /// its seed, so outputs differ by the parameters alone).
     #[arg(long)]
@@ -304,6 +318,18 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         return Err(usage("--replications must be at least 1".into()));
     }
     let outputs = check_outputs(&scenario, &args.outputs)?;
+    let series = if args.series.iter().all(|s| s.trim().is_empty()) {
+        Vec::new()
+    } else {
+        let specs = check_outputs(&scenario, &args.series)?;
+        if let Some(s) = specs.iter().find(|s| s.text.contains(['@', ':'])) {
+            return Err(usage(format!(
+                "--series `{}`: a series is every month of an indicator (`id` or `id[district]`)",
+                s.text
+            )));
+        }
+        specs
+    };
     let method = args.design.method(args.second_order, args.levels);
     let samples = design(&params, method, args.n, args.seed).map_err(|e| usage(e.0))?;
     let plan = Plan {
@@ -314,6 +340,8 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         outputs,
         seed: args.seed,
         independent_seeds: args.independent_seeds,
+        series,
+        validate: args.filter == Some(Filter::Validate),
     };
     let shard = match &args.shard {
         Some(s) => Some(parse_shard(s)?),
@@ -378,10 +406,19 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         }
         _ => {}
     }
+    let series_dir = out.join("series");
     if args.force || !args.resume {
         for f in [&journal_path, &final_path] {
             let _ = std::fs::remove_file(f);
         }
+        if shard.is_none() {
+            let _ = std::fs::remove_dir_all(&series_dir);
+            let _ = std::fs::remove_file(out.join("series.csv"));
+        }
+    }
+    if !plan.series.is_empty() {
+        std::fs::create_dir_all(&series_dir)
+            .with_context(|| format!("cannot write {}", series_dir.display()))?;
     }
     write_atomic(&manifest_path, manifest.as_bytes())?;
     let mut design_csv = Vec::new();
@@ -440,14 +477,21 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let written: Result<Vec<(u64, String)>, std::io::Error> = pending
         .par_iter()
         .map(|&i| {
-            let line = plan.run(i);
+            let result = plan.run(i);
+            // A run's series is on disk before the journal says it is done.
+            if !result.series.is_empty() {
+                let file = series_dir.join(series_file(i));
+                let partial = series_dir.join(format!(".{}.partial", series_file(i)));
+                std::fs::write(&partial, result.series.as_bytes())?;
+                std::fs::rename(&partial, &file)?;
+            }
             {
                 let mut f = journal.lock().unwrap_or_else(|e| e.into_inner());
-                f.write_all(line.as_bytes())?;
+                f.write_all(result.line.as_bytes())?;
                 f.flush()?;
             }
             bar.inc(1);
-            Ok((i, line))
+            Ok((i, result.line))
         })
         .collect();
     bar.finish_and_clear();
@@ -464,6 +508,9 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     }
     write_atomic(&final_path, text.as_bytes())?;
     let _ = std::fs::remove_file(&journal_path);
+    if !plan.series.is_empty() && shard.is_none() {
+        join_series(&out, plan.runs())?;
+    }
     let report = format!(
         "sweep `{}`: {} runs ({} samples × {} replications{}) in {:.1} s, {} run now; {} did not finish; wrote {}\n",
         scenario.name(),
@@ -552,6 +599,26 @@ fn check_outputs(
     Ok(specs)
 }
 
+/// The file of run `i`'s series in the `series/` folder.
+fn series_file(i: u64) -> String {
+    format!("run-{i:010}.csv")
+}
+
+/// Joins the runs' series files into `series.csv` in run order, then removes them (a run that
+/// did not finish has none).
+fn join_series(out: &Path, runs: u64) -> anyhow::Result<()> {
+    let dir = out.join("series");
+    let mut text = String::from("run,month,indicator,value\n");
+    for i in 0..runs {
+        if let Ok(part) = std::fs::read_to_string(dir.join(series_file(i))) {
+            text.push_str(&part);
+        }
+    }
+    write_atomic(&out.join("series.csv"), text.as_bytes())?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 /// What was asked, as JSON: a resumed sweep and every shard must ask the same.
 fn manifest(args: &SweepArgs, scenario: &crate::scenario::Scenario, plan: &Plan) -> String {
     let method = args.design.name();
@@ -567,6 +634,8 @@ fn manifest(args: &SweepArgs, scenario: &crate::scenario::Scenario, plan: &Plan)
         "seed": args.seed,
         "replications": args.replications,
         "independent_seeds": args.independent_seeds,
+        "series": plan.series.iter().map(|o| o.text.clone()).collect::<Vec<_>>(),
+        "filter_validate": plan.validate,
         "parameters": plan.parameters,
         "outputs": plan.outputs.iter().map(|o| o.text.clone()).collect::<Vec<_>>(),
         "samples": plan.samples.len(),
@@ -671,6 +740,9 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<()> {
         text.push_str(line);
     }
     write_atomic(&dir.join("runs.csv"), text.as_bytes())?;
+    if dir.join("series").is_dir() {
+        join_series(dir, runs)?;
+    }
     eprintln!(
         "merged {count} shards: {runs} runs in {}",
         dir.join("runs.csv").display()

@@ -144,6 +144,18 @@ pub struct Plan<'a> {
     pub outputs: Vec<OutputSpec>,
     pub seed: u64,
     pub independent_seeds: bool,
+    /// Indicators whose monthly values each run also records (its time series).
+    pub series: Vec<OutputSpec>,
+    /// Also run `validate`'s checks on every run and name those that fail (behavioural
+    /// filtering: runs whose model behaviour leaves the stylized facts).
+    pub validate: bool,
+}
+
+/// What one run gives: its `runs.csv` line and its time-series lines (`run,month,indicator,value`;
+/// empty when no series is asked for).
+pub struct RunResult {
+    pub line: String,
+    pub series: String,
 }
 
 impl Plan<'_> {
@@ -172,13 +184,37 @@ impl Plan<'_> {
         ];
         cols.extend(self.parameters.iter().cloned());
         cols.extend(self.outputs.iter().map(|o| o.text.clone()));
+        if self.validate {
+            cols.push("validate_failed".into());
+        }
         cols.push("status".into());
         csv_line(&cols)
     }
 
-    /// Runs run `i` and returns its CSV line (ending in a newline). A run the model cannot carry
-    /// to its end gets NaN outputs and says why in `status`.
-    pub fn run(&self, i: u64) -> String {
+    /// One run of a scenario; with `validate`, through the checked run, naming the failed checks
+    /// (`;`-separated) in `failed`.
+    fn run_once(
+        &self,
+        scenario: &Scenario,
+        seed: u64,
+        failed: &mut String,
+    ) -> Result<RunOutput, Box<super::RunError>> {
+        if !self.validate {
+            return run_single(scenario, seed, None, |_| {});
+        }
+        let run = super::validate::run_checked(scenario, seed);
+        let names: Vec<&str> = super::validate::checks(scenario, &run)
+            .iter()
+            .filter(|c| !c.passed())
+            .map(|c| c.id)
+            .collect();
+        *failed = names.join(";");
+        Ok(run.output)
+    }
+
+    /// Runs run `i` and returns its CSV line (ending in a newline) and its series. A run the model
+    /// cannot carry to its end gets NaN outputs and says why in `status`.
+    pub fn run(&self, i: u64) -> RunResult {
         let (sample, rep, seed) = self.run_of(i);
         let values = &self.samples[sample as usize];
         let overrides: Vec<(String, f64)> = self
@@ -187,13 +223,33 @@ impl Plan<'_> {
             .cloned()
             .zip(values.iter().copied())
             .collect();
+        let mut series = String::new();
+        let mut failed_checks = String::new();
         let (outputs, status) = match self.scenario.with_overrides(&overrides) {
             Err(e) => (vec![f64::NAN; self.outputs.len()], format!("invalid: {e}")),
-            Ok(s) => match run_single(&s, seed, None, |_| {}) {
-                Ok(run) => (
-                    self.outputs.iter().map(|o| o.of(&run)).collect(),
-                    "ok".into(),
-                ),
+            Ok(s) => match self.run_once(&s, seed, &mut failed_checks) {
+                Ok(run) => {
+                    for spec in &self.series {
+                        let district = spec
+                            .district
+                            .as_ref()
+                            .and_then(|d| run.district_ids.iter().position(|x| x == d));
+                        for r in &run.records {
+                            if let Some(v) = r.get(district, &spec.indicator) {
+                                series.push_str(&csv_line(&[
+                                    i.to_string(),
+                                    r.label.clone(),
+                                    spec.text.clone(),
+                                    format!("{v}"),
+                                ]));
+                            }
+                        }
+                    }
+                    (
+                        self.outputs.iter().map(|o| o.of(&run)).collect(),
+                        "ok".into(),
+                    )
+                }
                 Err(e) => (vec![f64::NAN; self.outputs.len()], format!("stopped: {e}")),
             },
         };
@@ -205,8 +261,14 @@ impl Plan<'_> {
         ];
         cols.extend(values.iter().map(|v| format!("{v}")));
         cols.extend(outputs.iter().map(|v| format!("{v}")));
+        if self.validate {
+            cols.push(failed_checks);
+        }
         cols.push(status.replace(['\n', '\r'], " "));
-        csv_line(&cols)
+        RunResult {
+            line: csv_line(&cols),
+            series,
+        }
     }
 }
 

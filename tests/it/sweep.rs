@@ -407,3 +407,94 @@ fn a_sweep_on_a_slurm_cluster_gives_the_bytes_of_a_local_one() {
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("slurm test passed"));
 }
+
+/// `--series` keeps every month of the indicators asked for, per run, also across shards; with
+/// `--filter validate` every run names the checks it fails.
+#[test]
+fn a_sweep_keeps_series_and_flags_runs_that_fail_validation() {
+    let (dir, short) = short_scenario("series");
+    let args = |out: &Path, extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "sweep",
+            short.to_str().expect("path"),
+            "--design",
+            "mc",
+            "--n",
+            "2",
+            "--replications",
+            "1",
+            "--quiet",
+            "--outputs",
+            "gdp@final",
+            "--series",
+            "gdp,employment[zone]",
+            "--out",
+            out.to_str().expect("path"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let whole = dir.join("whole");
+    ok(bin()
+        .args(args(&whole, &["--filter", "validate"]))
+        .output()
+        .expect("runs"));
+    let series = std::fs::read_to_string(whole.join("series.csv")).expect("series.csv");
+    assert_eq!(series.lines().next(), Some("run,month,indicator,value"));
+    assert_eq!(
+        series.lines().count(),
+        1 + 2 * 2 * 24,
+        "2 runs × 2 indicators × 24 months"
+    );
+    assert!(
+        series
+            .lines()
+            .any(|l| l.starts_with("1,2017-12,employment[zone],"))
+    );
+    assert!(!whole.join("series").exists());
+    let runs = std::fs::read_to_string(whole.join("runs.csv")).expect("runs.csv");
+    assert!(
+        runs.lines()
+            .next()
+            .expect("header")
+            .ends_with(",validate_failed,status")
+    );
+    // Two years cannot show five-year growth: every run is flagged for it.
+    assert!(
+        runs.lines()
+            .skip(1)
+            .all(|l| l.contains("zone_employment_growth_2016_2020")),
+        "{runs}"
+    );
+    let sharded = dir.join("sharded");
+    for i in 0..2 {
+        ok(bin()
+            .args(args(
+                &sharded,
+                &["--filter", "validate", "--shard", &format!("{i}/2")],
+            ))
+            .output()
+            .expect("runs"));
+    }
+    ok(bin()
+        .args(["merge", sharded.to_str().expect("path")])
+        .output()
+        .expect("runs"));
+    assert_eq!(
+        series,
+        std::fs::read_to_string(sharded.join("series.csv")).expect("merged series")
+    );
+    assert_eq!(
+        runs,
+        std::fs::read_to_string(sharded.join("runs.csv")).expect("merged runs")
+    );
+    let bad = bin()
+        .args(args(&dir.join("bad"), &["--series", "gdp@2017"]))
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
