@@ -202,6 +202,13 @@ pub fn morris(
     seed: u64,
 ) -> Result<Vec<MorrisIndex>, AnalyzeError> {
     let d = params.len();
+    if x.len() != y.len() || x.iter().any(|row| row.len() != d) {
+        return Err(AnalyzeError(format!(
+            "{} rows of samples of {d} parameters for {} outputs: one output per sample, one value per parameter",
+            x.len(),
+            y.len()
+        )));
+    }
     if x.is_empty() || !x.len().is_multiple_of(d + 1) {
         return Err(AnalyzeError(format!(
             "{} rows is not a whole number of Morris trajectories of {} rows",

@@ -56,17 +56,23 @@ pub enum TableError {
 /// Reads a CSV of numbers: a header row of names, then rows of as many numbers.
 pub fn read_csv(path: &std::path::Path) -> Result<Table, TableError> {
     let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| TableError::Io {
+    let bytes = std::fs::read(path).map_err(|source| TableError::Io {
         path: shown.clone(),
         source,
     })?;
+    parse_csv(&bytes, &shown)
+}
+
+/// Parses a CSV of numbers (see [`read_csv`]); `shown` names it in errors.
+pub fn parse_csv(bytes: &[u8], shown: &str) -> Result<Table, TableError> {
+    let shown = shown.to_string();
     let fail = |message: String| TableError::Format {
         path: shown.clone(),
         message,
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(file);
+        .from_reader(bytes);
     let names: Vec<String> = reader
         .headers()
         .map_err(|e| fail(format!("no header row ({e})")))?

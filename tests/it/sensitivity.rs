@@ -580,3 +580,46 @@ fn analyze_reads_a_sweeps_design_and_runs() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("run 0 did not finish"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The contract of the fuzz target `analyze_files` (fuzz/fuzz_targets) on its committed seeds, in
+/// every test run: any pair of CSV files gives indices or an error, never a panic.
+#[test]
+fn fuzz_seeds_of_the_analysis_give_indices_or_errors() {
+    use chancheng::scenario::{Dist, UncertainSpec};
+    use chancheng::sensitivity::analyze::{morris, sobol};
+    use chancheng::sensitivity::params::Parameter;
+    use chancheng::sensitivity::parse_csv;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/analyze_files");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("seeds") {
+        let data = std::fs::read(entry.expect("entry").path()).expect("read");
+        let cut = data.iter().position(|&b| b == 0xFF).unwrap_or(data.len());
+        let (samples, outputs) = (&data[..cut], data.get(cut + 1..).unwrap_or(&[]));
+        n += 1;
+        let (Ok(x), Ok(y)) = (parse_csv(samples, "samples"), parse_csv(outputs, "outputs")) else {
+            continue;
+        };
+        let params: Vec<Parameter> = x
+            .names
+            .iter()
+            .map(|name| Parameter {
+                name: name.clone(),
+                spec: UncertainSpec {
+                    dist: Dist::Uniform,
+                    low: 0.0,
+                    mode: None,
+                    high: 1.0,
+                    integer: false,
+                    group: None,
+                },
+            })
+            .collect();
+        for k in 0..y.names.len() {
+            let column: Vec<f64> = y.rows.iter().map(|r| r[k]).collect();
+            let _ = sobol(&column, &x.names, false, 5, 1);
+            let _ = sobol(&column, &x.names, true, 5, 1);
+            let _ = morris(&params, &x.rows, &column, 5, 1);
+        }
+    }
+    assert!(n >= 4, "{n} seeds");
+}
