@@ -11,6 +11,8 @@ pub struct Human {
     scale: f64,
     share: bool,
     count: bool,
+    /// An index on [0, 1] (the coupling degree D and its subsystems), read as such, not as %.
+    index: bool,
 }
 
 impl Human {
@@ -50,7 +52,7 @@ impl Human {
                     )
                 }
             }
-            "share" | "0–1" => (100.0, "%".to_string(), true),
+            "share" => (100.0, "%".to_string(), true),
             "workers" | "persons" | "households" | "children" | "agents" => {
                 if zh {
                     (1e-4, format!("万{}", people_zh(unit)), false)
@@ -65,6 +67,7 @@ impl Human {
             scale,
             share,
             count,
+            index: unit == "0–1",
         }
     }
 
@@ -75,7 +78,9 @@ impl Human {
         }
         let v = x * self.scale;
         let v = if v == 0.0 { 0.0 } else { v };
-        if v.abs() >= 1000.0 {
+        if self.index {
+            format!("{v:.3}")
+        } else if v.abs() >= 1000.0 {
             super::figure(v.round())
         } else if v.abs() >= 100.0 || self.share {
             format!("{v:.1}")
@@ -105,7 +110,7 @@ impl Human {
         &self,
         mut e: crate::experiment::compare::Estimate,
     ) -> crate::experiment::compare::Estimate {
-        let (lo, hi) = if self.share {
+        let (lo, hi) = if self.share || self.index {
             (0.0, 1.0)
         } else if self.count {
             (0.0, f64::INFINITY)
@@ -150,5 +155,8 @@ mod tests {
         let e = crate::experiment::compare::Estimate::of(&[0.99, 1.0, 1.0], 0.95);
         let clipped = share.clip(e);
         assert!(clipped.high <= 1.0 && clipped.low <= clipped.high);
+        let d = Human::of("coupling_coordination", true);
+        assert_eq!((d.unit.as_str(), d.value(0.5953).as_str()), ("0–1", "0.595"));
+        assert_eq!(d.diff(0.0891), "+0.089");
     }
 }
