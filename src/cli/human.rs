@@ -156,7 +156,10 @@ mod tests {
         let clipped = share.clip(e);
         assert!(clipped.high <= 1.0 && clipped.low <= clipped.high);
         let d = Human::of("coupling_coordination", true);
-        assert_eq!((d.unit.as_str(), d.value(0.5953).as_str()), ("0–1", "0.595"));
+        assert_eq!(
+            (d.unit.as_str(), d.value(0.5953).as_str()),
+            ("0–1", "0.595")
+        );
         assert_eq!(d.diff(0.0891), "+0.089");
     }
 }
