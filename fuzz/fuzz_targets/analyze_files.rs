@@ -3,7 +3,6 @@
 //! never panic or hang.
 #![no_main]
 
-use chancheng::scenario::{Dist, UncertainSpec};
 use chancheng::sensitivity::analyze::{morris, sobol};
 use chancheng::sensitivity::params::Parameter;
 use chancheng::sensitivity::parse_csv;
@@ -18,17 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let params: Vec<Parameter> = x
         .names
         .iter()
-        .map(|name| Parameter {
-            name: name.clone(),
-            spec: UncertainSpec {
-                dist: Dist::Uniform,
-                low: 0.0,
-                mode: None,
-                high: 1.0,
-                integer: false,
-                group: None,
-            },
-        })
+        .map(|name| Parameter::uniform(name, 0.0, 1.0))
         .collect();
     for k in 0..y.names.len() {
         let column: Vec<f64> = y.rows.iter().map(|r| r[k]).collect();

@@ -279,21 +279,10 @@ mod tests {
     /// A linear function: S1 = ST = the share of variance of each term, no interactions.
     #[test]
     fn sobol_of_a_linear_function_is_its_variance_shares() {
-        use crate::scenario::{Dist, UncertainSpec};
         use crate::sensitivity::design::{Method, design};
         use crate::sensitivity::params::Parameter;
         let p: Vec<Parameter> = (0..3)
-            .map(|i| Parameter {
-                name: format!("x{i}"),
-                spec: UncertainSpec {
-                    dist: Dist::Uniform,
-                    low: 0.0,
-                    mode: None,
-                    high: 1.0,
-                    integer: false,
-                    group: None,
-                },
-            })
+            .map(|i| Parameter::uniform(&format!("x{i}"), 0.0, 1.0))
             .collect();
         let x = design(&p, Method::Saltelli { second_order: true }, 4096, 0).unwrap();
         let y: Vec<f64> = x.iter().map(|r| 3.0 * r[0] + 2.0 * r[1] + r[2]).collect();

@@ -13,6 +13,21 @@ pub struct Parameter {
 }
 
 impl Parameter {
+    /// A uniform parameter on [low, high], real-valued and ungrouped.
+    pub fn uniform(name: &str, low: f64, high: f64) -> Parameter {
+        Parameter {
+            name: name.to_string(),
+            spec: UncertainSpec {
+                dist: Dist::Uniform,
+                low,
+                mode: None,
+                high,
+                integer: false,
+                group: None,
+            },
+        }
+    }
+
     /// The value at quantile `u` ∈ [0, 1] of the distribution, rounded for a whole-number
     /// parameter.
     pub fn value_at(&self, u: f64) -> f64 {

@@ -585,7 +585,6 @@ fn analyze_reads_a_sweeps_design_and_runs() {
 /// every test run: any pair of CSV files gives indices or an error, never a panic.
 #[test]
 fn fuzz_seeds_of_the_analysis_give_indices_or_errors() {
-    use chancheng::scenario::{Dist, UncertainSpec};
     use chancheng::sensitivity::analyze::{morris, sobol};
     use chancheng::sensitivity::params::Parameter;
     use chancheng::sensitivity::parse_csv;
@@ -602,17 +601,7 @@ fn fuzz_seeds_of_the_analysis_give_indices_or_errors() {
         let params: Vec<Parameter> = x
             .names
             .iter()
-            .map(|name| Parameter {
-                name: name.clone(),
-                spec: UncertainSpec {
-                    dist: Dist::Uniform,
-                    low: 0.0,
-                    mode: None,
-                    high: 1.0,
-                    integer: false,
-                    group: None,
-                },
-            })
+            .map(|name| Parameter::uniform(name, 0.0, 1.0))
             .collect();
         for k in 0..y.names.len() {
             let column: Vec<f64> = y.rows.iter().map(|r| r[k]).collect();
