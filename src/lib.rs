@@ -19,5 +19,6 @@ pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod report;
 pub mod scenario;
 pub mod sensitivity;

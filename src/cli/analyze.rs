@@ -1,7 +1,7 @@
 //! `chancheng analyze`: Sobol or Morris sensitivity indices from a design's samples and outputs.
 
 use super::UsageError;
-use crate::sensitivity::analyze::{MorrisIndex, SobolIndex, morris, sobol};
+use crate::sensitivity::analyze::{Indices, MorrisIndex, SobolIndex, morris, sobol};
 use crate::sensitivity::params::{Factors, Parameter, read_parameters};
 use crate::sensitivity::read_csv;
 use std::fmt::Write as _;
@@ -47,11 +47,47 @@ pub struct AnalyzeArgs {
     pub group_by_prefix: Option<usize>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also draw the indices (tornado or μ*–σ figures) and write report.html and report.md in
+    /// this folder.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// Language of the report and its figures.
+    #[arg(long, value_enum, default_value_t = crate::plot::Lang::En)]
+    pub lang: crate::plot::Lang,
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     let usage = |m: String| UsageError(m);
-    let mut params = read_parameters(&args.params).map_err(|e| usage(e.to_string()))?;
+    let params = read_parameters(&args.params).map_err(|e| usage(e.to_string()))?;
+    let (text, json, analyses) = analyse(&args, params)?;
+    let out = match args.format {
+        Format::Table => text,
+        Format::Json => serde_json::to_string_pretty(&json)? + "\n",
+    };
+    super::print_out(out.as_bytes())?;
+    if let Some(dir) = &args.report {
+        let source = crate::report::sensitivity::SourceInfo {
+            what: format!("{} + {}", args.samples.display(), args.outputs.display()),
+            runs: read_csv(&args.samples).map(|t| t.rows.len()).unwrap_or(0),
+            seed: args.seed,
+        };
+        let files = crate::report::sensitivity::write(&analyses, &source, args.lang, dir)?;
+        eprintln!("wrote {}", files.join(", "));
+    }
+    Ok(())
+}
+
+/// A table for the console, the same as JSON, and the indices of each output.
+pub type Analysis = (
+    String,
+    serde_json::Map<String, serde_json::Value>,
+    Vec<(String, Indices)>,
+);
+
+/// Reads the design and outputs of `args` and computes the indices of every output: a table, JSON
+/// and the indices themselves.
+pub fn analyse(args: &AnalyzeArgs, mut params: Vec<Parameter>) -> anyhow::Result<Analysis> {
+    let usage = |m: String| UsageError(m);
     if let Some(k) = args.group_by_prefix {
         crate::sensitivity::params::group_by_prefix(&mut params, k);
     }
@@ -94,6 +130,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     }
     let mut text = String::new();
     let mut json = serde_json::Map::new();
+    let mut analyses = Vec::new();
     for (o, output) in outputs.names.iter().enumerate() {
         let y: Vec<f64> = outputs.rows.iter().map(|r| r[o]).collect();
         let fail =
@@ -113,6 +150,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
                 .map_err(fail)?;
                 json.insert(output.clone(), sobol_json(&indices));
                 sobol_table(&mut text, output, &indices, samples.rows.len());
+                analyses.push((output.clone(), Indices::Sobol(indices)));
             }
             AnalyzeMethod::Morris => {
                 let indices = morris(
@@ -125,15 +163,11 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
                 .map_err(fail)?;
                 json.insert(output.clone(), morris_json(&indices));
                 morris_table(&mut text, output, &indices, samples.rows.len());
+                analyses.push((output.clone(), Indices::Morris(indices)));
             }
         }
     }
-    let out = match args.format {
-        Format::Table => text,
-        Format::Json => serde_json::to_string_pretty(&json)? + "\n",
-    };
-    super::print_out(out.as_bytes())?;
-    Ok(())
+    Ok((text, json, analyses))
 }
 
 /// Outputs from a CSV of numbers, or from a sweep's `runs.csv` (header `run,sample,replication,

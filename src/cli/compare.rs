@@ -2,9 +2,12 @@
 //! confidence intervals and paired differences to the first scenario.
 
 use super::UsageError;
-use crate::experiment::compare::{Estimate, final_mean, replicate};
+use crate::experiment::compare::{
+    Comparison, Estimate, KEY_INDICATORS, RunDigest, final_mean, replicate, year_mean,
+};
 use crate::output::folder::OutputFolder;
 use crate::plot::{Lang, name};
+use crate::report::comparison::{Choices, write_figures};
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -53,6 +56,15 @@ pub struct CompareArgs {
     /// (dotted key; repeatable; `true`/`false` for switches).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Also write report.html (self-contained, printable to A4) and its Markdown twin report.md.
+    #[arg(long)]
+    pub report: bool,
+    /// The indicator of the fan chart (its distribution over time per scenario).
+    #[arg(long, default_value = "pendulum_index")]
+    pub fan: String,
+    /// The scenario drawn beside the reference on the district map (its name; default: the last).
+    #[arg(long)]
+    pub map_policy: Option<String>,
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -189,6 +201,26 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             )));
         }
     }
+    if !KEY_INDICATORS.contains(&args.fan.as_str()) {
+        return Err(usage(format!(
+            "--fan: `{}` is not kept year by year; one of {}",
+            args.fan,
+            KEY_INDICATORS.join(", ")
+        )));
+    }
+    let map_policy = match &args.map_policy {
+        None => scenarios.len() - 1,
+        Some(n) => scenarios
+            .iter()
+            .position(|s| s.name() == n)
+            .ok_or_else(|| {
+                let names: Vec<&str> = scenarios.iter().map(|s| s.name()).collect();
+                usage(format!(
+                    "--map-policy: no scenario is named `{n}` (they are {})",
+                    names.join(", ")
+                ))
+            })?,
+    };
     for scenario in &scenarios {
         super::check_size(scenario, args.allow_large)?;
     }
@@ -200,8 +232,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         "compare [{bar:40}] {pos}/{len} runs ({eta})",
     );
     let ids = args.indicators.clone();
-    // Per scenario, per replication: the value of (indicator k, period j) at k·P + j.
-    let results: Vec<Vec<Vec<f64>>> = scenarios
+    // Per scenario, per replication: the value of (indicator k, period j) at k·P + j, and the
+    // digest the figures draw.
+    let results: Vec<Vec<(Vec<f64>, RunDigest)>> = scenarios
         .iter()
         .map(|s| {
             replicate(
@@ -212,20 +245,26 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
                     let d = district
                         .as_ref()
                         .and_then(|d| out.district_ids.iter().position(|x| x == d));
-                    ids.iter()
+                    let values = ids
+                        .iter()
                         .flat_map(|id| {
                             periods.iter().map(move |p| match p {
                                 Period::Final => final_mean(out, d, id, args.final_months),
                                 Period::Year(y) => year_mean(out, d, id, *y),
                             })
                         })
-                        .collect::<Vec<f64>>()
+                        .collect::<Vec<f64>>();
+                    (values, RunDigest::of(out))
                 },
                 || bar.inc(1),
             )
         })
         .collect::<Result<_, _>>()?;
     bar.finish_and_clear();
+    let (results, digests): (Vec<Vec<Vec<f64>>>, Vec<Vec<RunDigest>>) = results
+        .into_iter()
+        .map(|runs| runs.into_iter().unzip())
+        .unzip();
     let zh = args.lang == Lang::Zh;
     let scope = district.clone().unwrap_or_else(|| "region".into());
     let np = periods.len();
@@ -331,7 +370,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         }
         writeln!(md, "{header}\n{rule}")?;
         for (k, id) in ids.iter().enumerate() {
-            let human = super::human::Human::of(id, zh);
+            let human = crate::plot::human::Human::of(id, zh);
             let mut line = format!("| {} | {} |", name(id, args.lang), human.unit);
             let reference: Vec<f64> = results[0].iter().map(|r| r[k * np + j]).collect();
             for (s, scenario) in scenarios.iter().enumerate() {
@@ -375,32 +414,47 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
     crate::output::write_atomic(&folder.path().join("compare.csv"), &csv.into_inner()?)?;
     crate::output::write_atomic(&folder.path().join("replications.csv"), &reps.into_inner()?)?;
     crate::output::write_atomic(&folder.path().join("compare.md"), md.as_bytes())?;
+    let comparison = Comparison::new(&scenarios, digests, args.seed);
+    let last_year = *comparison.years().last().unwrap_or(&last);
+    let choices = Choices {
+        years: periods
+            .iter()
+            .map(|p| match p {
+                Period::Year(y) => *y,
+                Period::Final => last_year,
+            })
+            .fold(Vec::new(), |mut v, y| {
+                if !v.contains(&y) {
+                    v.push(y);
+                }
+                v
+            }),
+        fan: args.fan.clone(),
+        map_policy,
+        lang: args.lang,
+    };
+    let figures = write_figures(&comparison, &choices, &folder.path().join("figures"))?;
+    if args.report {
+        let report = crate::report::comparison::build(&comparison, &scenarios, &choices, figures);
+        crate::output::write_atomic(
+            &folder.path().join("report.html"),
+            report.html()?.as_bytes(),
+        )?;
+        crate::output::write_atomic(
+            &folder.path().join("report.md"),
+            report.markdown(folder.path()).as_bytes(),
+        )?;
+    }
     let out = folder.commit()?;
     super::print_out(md.as_bytes())?;
     eprintln!(
-        "\nwrote {}, compare.md and replications.csv",
-        out.join("compare.csv").display()
+        "\nwrote {}, compare.md, replications.csv, figures/{}",
+        out.join("compare.csv").display(),
+        if args.report {
+            " and report.html/report.md"
+        } else {
+            ""
+        }
     );
     Ok(())
-}
-
-/// Mean of an indicator over the 12 months of `year` (NaN if the run lacks any of them).
-fn year_mean(
-    out: &crate::experiment::RunOutput,
-    district: Option<usize>,
-    id: &str,
-    year: i32,
-) -> f64 {
-    let prefix = format!("{year}-");
-    let v: Vec<f64> = out
-        .records
-        .iter()
-        .filter(|r| r.label.starts_with(&prefix))
-        .filter_map(|r| r.get(district, id))
-        .collect();
-    if v.len() == 12 {
-        v.iter().sum::<f64>() / 12.0
-    } else {
-        f64::NAN
-    }
 }

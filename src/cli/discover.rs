@@ -26,6 +26,13 @@ pub struct DiscoverArgs {
     pub min_coverage: f64,
     #[arg(long, value_enum, default_value_t = super::analyze::Format::Table)]
     pub format: super::analyze::Format,
+    /// Also draw the coverage–density trade-off and the chosen box, and write report.html and
+    /// report.md, in this folder.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// Language of the report and its figure.
+    #[arg(long, value_enum, default_value_t = crate::plot::Lang::En)]
+    pub lang: crate::plot::Lang,
 }
 
 /// One comparison of the condition.
@@ -227,5 +234,21 @@ pub fn run(args: DiscoverArgs) -> anyhow::Result<()> {
         }
     };
     super::print_out(out.as_bytes())?;
+    if let Some(dir) = &args.report {
+        let result = crate::report::sensitivity::PrimResult {
+            trajectory: &trajectory,
+            chosen: chosen.map(|(i, _)| i),
+            inputs: &parameters,
+            condition: &args.condition,
+            min_coverage: args.min_coverage,
+        };
+        let source = crate::report::sensitivity::SourceInfo {
+            what: args.runs.display().to_string(),
+            runs: x.len(),
+            seed: 0,
+        };
+        let files = crate::report::sensitivity::write_prim(&result, &source, args.lang, dir)?;
+        eprintln!("wrote {}", files.join(", "));
+    }
     Ok(())
 }

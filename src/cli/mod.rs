@@ -4,7 +4,6 @@ mod analyze;
 mod compare;
 mod design;
 mod discover;
-mod human;
 mod indicators;
 mod levers;
 mod run;
@@ -31,8 +30,11 @@ pub enum Command {
     Run(run::RunArgs),
     /// Print the catalogue of policy levers from the 2015 report.
     Levers(levers::LeversArgs),
-    /// Compare scenarios over replications on common random numbers.
+    /// Compare scenarios over replications on common random numbers; tables and figures.
     Compare(compare::CompareArgs),
+    /// `compare` with its briefing: report.html (self-contained, A4) and report.md beside the
+    /// tables and figures.
+    Report(compare::CompareArgs),
     /// Check a scenario against the stylized facts (firm sizes, agglomeration, pendulum, rates).
     Validate(validate::ValidateArgs),
     /// Print the catalogue of indicators: id, names, unit and scope (what each counts).
@@ -103,6 +105,11 @@ pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
         Command::Run(args) => run::run(args).map(|_| true),
         Command::Levers(args) => levers::levers(args).map(|_| true),
         Command::Compare(args) => compare::compare(args).map(|_| true),
+        Command::Report(args) => compare::compare(compare::CompareArgs {
+            report: true,
+            ..args
+        })
+        .map(|_| true),
         Command::Validate(args) => validate::run(args),
         Command::Indicators(args) => indicators::indicators(args).map(|_| true),
         Command::CouplingWeights(args) => indicators::coupling_weights(args).map(|_| true),

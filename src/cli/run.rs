@@ -78,12 +78,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .collect();
     plot::dashboard(
         &result.records,
-        &result.district_ids,
         &names,
-        scenario.name(),
+        &scenario,
+        args.seed,
         args.lang,
-        &out.join("dashboard.png"),
-        &out.join("dashboard.svg"),
+        &out.join("dashboard"),
     )
     .context("drawing the dashboard")?;
     let out = folder.commit()?;

@@ -87,6 +87,13 @@ pub struct SweepArgs {
     /// Run a scenario larger than the start-up budget on agents.
     #[arg(long)]
     pub allow_large: bool,
+    /// After the sweep, analyse it (Sobol for a saltelli design, Morris for a morris one) and
+    /// write its figures, report.html and report.md in the output folder.
+    #[arg(long)]
+    pub report: bool,
+    /// Language of the report and its figures.
+    #[arg(long, value_enum, default_value_t = crate::plot::Lang::En)]
+    pub lang: crate::plot::Lang,
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
@@ -317,6 +324,12 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     if args.replications == 0 {
         return Err(usage("--replications must be at least 1".into()));
     }
+    if args.report && !matches!(args.design, DesignMethod::Saltelli | DesignMethod::Morris) {
+        return Err(usage(format!(
+            "--report draws sensitivity indices: it needs --design saltelli or morris, not {}",
+            args.design.name()
+        )));
+    }
     let outputs = check_outputs(&scenario, &args.outputs)?;
     let series = if args.series.iter().all(|s| s.trim().is_empty()) {
         Vec::new()
@@ -528,6 +541,41 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     );
     if !args.quiet {
         eprint!("{report}");
+    }
+    if args.report && shard.is_none() {
+        if failed > 0 {
+            return Err(usage(format!(
+                "--report: {failed} runs did not finish; the indices need every run (see {})",
+                final_path.display()
+            )));
+        }
+        let analyze = super::analyze::AnalyzeArgs {
+            method: if args.design == DesignMethod::Morris {
+                super::analyze::AnalyzeMethod::Morris
+            } else {
+                super::analyze::AnalyzeMethod::Sobol
+            },
+            params: PathBuf::new(),
+            samples: out.join("design.csv"),
+            outputs: final_path.clone(),
+            second_order: args.second_order,
+            resamples: None,
+            seed: args.seed,
+            group_by_prefix: None,
+            format: super::analyze::Format::Table,
+            report: None,
+            lang: args.lang,
+        };
+        let (_, _, analyses) = super::analyze::analyse(&analyze, params.clone())?;
+        let source = crate::report::sensitivity::SourceInfo {
+            what: format!("sweep {} ({})", scenario.name(), out.display()),
+            runs: plan.runs() as usize,
+            seed: args.seed,
+        };
+        let files = crate::report::sensitivity::write(&analyses, &source, args.lang, &out)?;
+        if !args.quiet {
+            eprintln!("wrote {}", files.join(", "));
+        }
     }
     Ok(())
 }

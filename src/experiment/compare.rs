@@ -85,3 +85,183 @@ impl Estimate {
         Estimate::of(&d, confidence)
     }
 }
+
+/// Mean of an indicator over the 12 months of `year` (NaN if the run lacks any of them).
+pub fn year_mean(out: &RunOutput, district: Option<usize>, id: &str, year: i32) -> f64 {
+    let prefix = format!("{year}-");
+    let v: Vec<f64> = out
+        .records
+        .iter()
+        .filter(|r| r.label.starts_with(&prefix))
+        .filter_map(|r| r.get(district, id))
+        .collect();
+    if v.len() == 12 {
+        v.iter().sum::<f64>() / 12.0
+    } else {
+        f64::NAN
+    }
+}
+
+/// The indicators every comparison keeps year by year for its figures and report.
+pub const KEY_INDICATORS: &[&str] = &[
+    "gdp",
+    "employment",
+    "unemployment_rate",
+    "pendulum_index",
+    "zone_residents",
+    "industry_subsystem",
+    "city_subsystem",
+    "coupling_coordination",
+    "debt_incl_ppp",
+    "public_cost_cumulative",
+];
+
+/// What a comparison keeps of one run for figures: yearly means of the key indicators, residents
+/// and jobs by district, commuting flows every December, and the implementation warnings.
+#[derive(Debug, Clone)]
+pub struct RunDigest {
+    /// Calendar years the run covers in full.
+    pub years: Vec<i32>,
+    /// Region-level yearly means, in the order of [`KEY_INDICATORS`]: `[indicator][year]`.
+    pub key: Vec<Vec<f64>>,
+    /// Residents and jobs (employment in modelled firms) by district: `[year][district]`.
+    pub residents: Vec<Vec<f64>>,
+    pub jobs: Vec<Vec<f64>>,
+    /// (year, employed workers by home × work district) in December.
+    pub commuting: Vec<(i32, nalgebra::DMatrix<f64>)>,
+    pub warnings: Vec<String>,
+    /// Travel minutes between districts at the start.
+    pub base_travel_minutes: nalgebra::DMatrix<f64>,
+}
+
+impl RunDigest {
+    pub fn of(out: &RunOutput) -> RunDigest {
+        let mut years: Vec<i32> = out
+            .records
+            .iter()
+            .filter_map(|r| r.label.get(..4).and_then(|y| y.parse().ok()))
+            .collect();
+        years.dedup();
+        years.retain(|&y| !year_mean(out, None, "gdp", y).is_nan());
+        let nd = out.district_ids.len();
+        let by_district = |id: &str| -> Vec<Vec<f64>> {
+            years
+                .iter()
+                .map(|&y| (0..nd).map(|d| year_mean(out, Some(d), id, y)).collect())
+                .collect()
+        };
+        RunDigest {
+            base_travel_minutes: out.base_travel_minutes.clone(),
+            key: KEY_INDICATORS
+                .iter()
+                .map(|id| years.iter().map(|&y| year_mean(out, None, id, y)).collect())
+                .collect(),
+            residents: by_district("residents"),
+            jobs: by_district("employment"),
+            commuting: out.commuting.clone(),
+            warnings: super::implementation_warnings(out),
+            years,
+        }
+    }
+
+    /// The yearly series of a key indicator (`None` if it is not one).
+    pub fn series(&self, id: &str) -> Option<&[f64]> {
+        KEY_INDICATORS
+            .iter()
+            .position(|k| *k == id)
+            .map(|k| self.key[k].as_slice())
+    }
+}
+
+/// One scenario of a comparison as figures and reports see it.
+#[derive(Debug, Clone)]
+pub struct Arm {
+    pub name: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub description: String,
+    pub content_hash: String,
+    pub runs: Vec<RunDigest>,
+}
+
+impl Arm {
+    pub fn new(scenario: &Scenario, runs: Vec<RunDigest>) -> Arm {
+        Arm {
+            name: scenario.name().to_string(),
+            label_zh: scenario.label(true).to_string(),
+            label_en: scenario.label(false).to_string(),
+            description: scenario.spec().description.clone(),
+            content_hash: scenario.content_hash().to_string(),
+            runs,
+        }
+    }
+    pub fn label(&self, zh: bool) -> &str {
+        if zh { &self.label_zh } else { &self.label_en }
+    }
+    /// Values of a key indicator in `year` over the replications, in replication order.
+    pub fn sample(&self, id: &str, year: i32) -> Vec<f64> {
+        self.runs
+            .iter()
+            .filter_map(|r| {
+                let j = r.years.iter().position(|&y| y == year)?;
+                r.series(id).map(|s| s[j])
+            })
+            .collect()
+    }
+}
+
+/// A comparison's results for figures and reports: the scenarios (the first is the reference),
+/// the region's districts and the master seed.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub arms: Vec<Arm>,
+    pub district_ids: Vec<String>,
+    pub district_names_zh: Vec<String>,
+    pub district_names_en: Vec<String>,
+    pub district_kinds: Vec<crate::scenario::DistrictKind>,
+    pub base_travel_minutes: nalgebra::DMatrix<f64>,
+    pub master_seed: u64,
+}
+
+impl Comparison {
+    /// The comparison of `scenarios` (the first is the reference) from their runs' digests.
+    pub fn new(scenarios: &[Scenario], digests: Vec<Vec<RunDigest>>, master_seed: u64) -> Self {
+        let districts = scenarios
+            .first()
+            .map(|s| s.spec().districts.clone())
+            .unwrap_or_default();
+        let base_travel_minutes = digests
+            .first()
+            .and_then(|runs| runs.first())
+            .map(|r| r.base_travel_minutes.clone())
+            .unwrap_or_else(|| nalgebra::DMatrix::zeros(districts.len(), districts.len()));
+        Comparison {
+            arms: scenarios
+                .iter()
+                .zip(digests)
+                .map(|(s, runs)| Arm::new(s, runs))
+                .collect(),
+            district_ids: districts.keys().cloned().collect(),
+            district_names_zh: districts.values().map(|d| d.name_zh.clone()).collect(),
+            district_names_en: districts.values().map(|d| d.name_en.clone()).collect(),
+            district_kinds: districts.values().map(|d| d.kind).collect(),
+            base_travel_minutes,
+            master_seed,
+        }
+    }
+
+    /// Years every arm's runs cover in full.
+    pub fn years(&self) -> Vec<i32> {
+        let mut years: Option<Vec<i32>> = None;
+        for run in self.arms.iter().flat_map(|a| &a.runs) {
+            years = Some(match years {
+                None => run.years.clone(),
+                Some(y) => y.into_iter().filter(|x| run.years.contains(x)).collect(),
+            });
+        }
+        years.unwrap_or_default()
+    }
+    pub fn runs(&self) -> usize {
+        self.arms.first().map_or(0, |a| a.runs.len())
+    }
+}

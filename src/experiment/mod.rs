@@ -20,6 +20,10 @@ pub struct RunOutput {
     pub snapshots: Vec<(String, Vec<FirmRecord>)>,
     pub peak_firms: usize,
     pub peak_workers: usize,
+    /// (year, employed workers by home district × work district) in December of every year.
+    pub commuting: Vec<(i32, nalgebra::DMatrix<f64>)>,
+    /// Travel minutes between districts at the start, for maps.
+    pub base_travel_minutes: nalgebra::DMatrix<f64>,
 }
 
 /// A run that cannot continue: a number of the model stopped meaning anything.
@@ -52,6 +56,7 @@ pub fn run_single(
     let mut records = Vec::with_capacity(sim.months_total() as usize);
     let mut snapshots = Vec::new();
     let district_ids: Vec<String> = sim.districts().iter().map(|d| d.id.clone()).collect();
+    let mut commuting = Vec::new();
     while !sim.is_done() {
         let record = sim.step();
         if let Some((row, reason)) = record.first_invalid() {
@@ -73,6 +78,11 @@ pub fn run_single(
         {
             snapshots.push((record.label.clone(), sim.firm_records()));
         }
+        if record.label.ends_with("-12")
+            && let Ok(year) = record.label[..4].parse::<i32>()
+        {
+            commuting.push((year, sim.commuting_flows()));
+        }
         records.push(record);
         on_month(sim.month());
     }
@@ -82,6 +92,8 @@ pub fn run_single(
         snapshots,
         peak_firms: sim.peak_firms(),
         peak_workers: sim.peak_workers(),
+        base_travel_minutes: sim.base_travel_minutes().clone(),
+        commuting,
         records,
     })
 }

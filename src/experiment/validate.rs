@@ -70,6 +70,8 @@ pub fn run_checked(scenario: &Scenario, seed: u64) -> CheckedRun {
             snapshots: Vec::new(),
             peak_firms: sim.peak_firms(),
             peak_workers: sim.peak_workers(),
+            commuting: Vec::new(),
+            base_travel_minutes: sim.base_travel_minutes().clone(),
             records,
         },
         panel,

@@ -397,6 +397,25 @@ impl Simulation {
         }
     }
 
+    /// Employed workers by district of residence (rows) and district of their employer
+    /// (columns): the commuting flows, in persons (one agent is one worker).
+    pub fn commuting_flows(&self) -> nalgebra::DMatrix<f64> {
+        let n = self.districts.len();
+        let mut flows = nalgebra::DMatrix::zeros(n, n);
+        for w in &self.workers {
+            if w.employer != agents::NO_FIRM {
+                flows[(w.home(), self.firms[w.employer as usize].district)] += 1.0;
+            }
+        }
+        flows
+    }
+
+    /// Travel minutes between districts at the start (free-flow roads), the geometry a map of the
+    /// region is drawn from.
+    pub fn base_travel_minutes(&self) -> &nalgebra::DMatrix<f64> {
+        &self.travel.base
+    }
+
     /// Advances one month through the fixed schedule and returns its indicators.
     pub fn step(&mut self) -> MonthRecord {
         self.streams.set_month(self.month);

@@ -1,16 +1,32 @@
 //! Figures. Text is drawn with an embedded Chinese+Latin font (WenQuanYi Micro Hei subset), so the
 //! PNGs look the same on any machine, with no system font; SVGs name a font-family fallback list.
+//!
+//! Every figure is a type implementing [`Figure`]; [`save`] writes it as PNG and SVG with a title
+//! and a source line (chancheng version, scenario hashes, runs, seed). One colour-blind-safe
+//! palette (Okabe–Ito) serves all figures, and a scenario keeps its colour, its position in the
+//! comparison, in every figure of that comparison.
 
-use crate::model::indicators::MonthRecord;
+pub mod compare;
+pub mod dashboard;
+pub mod human;
+pub mod map;
+pub mod panels;
+pub mod sensitivity;
+
+pub use dashboard::dashboard;
+
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
-use std::path::Path;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 /// The family name under which the embedded font is registered; in SVG it doubles as a CSS
 /// fallback list for readers that lack the font.
 pub const FONT: &str = "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif";
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei-subset.ttf");
+/// The embedded font (ASCII, GB2312 level-1 hanzi, CJK punctuation), also embedded in reports.
+pub static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei-subset.ttf");
 static REGISTER: Once = Once::new();
 
 fn register_font() {
@@ -26,6 +42,16 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    pub fn zh(self) -> bool {
+        self == Lang::Zh
+    }
+    /// Picks the Chinese or the English text.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.zh() { zh } else { en }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("cannot draw {path}: {message}")]
 pub struct PlotError {
@@ -33,243 +59,101 @@ pub struct PlotError {
     pub message: String,
 }
 
-/// One line of a panel: label, points (year, value).
-pub struct Series {
-    pub label: String,
-    pub points: Vec<(f64, f64)>,
+pub type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A figure that can draw itself on any plotters backend.
+pub trait Figure {
+    /// Width and height in pixels (PNG) and SVG units.
+    fn size(&self) -> (u32, u32);
+    /// Draws the body (everything but the title and the source line).
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
 }
 
-pub struct Panel {
-    pub title: String,
-    pub unit: String,
-    pub series: Vec<Series>,
+/// Where a figure's numbers come from, printed under it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Content hashes of the scenarios drawn (SHA-256, hex).
+    pub scenario_hashes: Vec<String>,
+    pub runs: usize,
+    pub seed: u64,
 }
 
-/// Colour-blind-safe palette (Okabe–Ito).
-pub const PALETTE: [RGBColor; 7] = [
+impl Source {
+    pub fn line(&self, lang: Lang) -> String {
+        let hashes: Vec<&str> = self
+            .scenario_hashes
+            .iter()
+            .map(|h| h.get(..8).unwrap_or(h))
+            .collect();
+        let version = env!("CARGO_PKG_VERSION");
+        if lang.zh() {
+            format!(
+                "来源：chancheng {version} 模拟；情景哈希 {}；{} 次模拟，主种子 {}",
+                hashes.join(", "),
+                self.runs,
+                self.seed
+            )
+        } else {
+            format!(
+                "Source: chancheng {version} simulation; scenario hash {}; {} run{}, master seed {}",
+                hashes.join(", "),
+                self.runs,
+                if self.runs == 1 { "" } else { "s" },
+                self.seed
+            )
+        }
+    }
+}
+
+/// Colour-blind-safe palette (Okabe–Ito), black first: the reference scenario is black.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 0, 0),
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
     RGBColor(0, 158, 115),
     RGBColor(204, 121, 167),
     RGBColor(230, 159, 0),
     RGBColor(86, 180, 233),
-    RGBColor(0, 0, 0),
+    RGBColor(160, 140, 20),
 ];
 
-fn year_of(label: &str) -> f64 {
-    let (y, m) = label.split_once('-').unwrap_or(("2016", "01"));
-    y.parse::<f64>().unwrap_or(2016.0) + (m.parse::<f64>().unwrap_or(1.0) - 1.0) / 12.0
+/// The colour of the scenario at `index` in a comparison (the same in every figure of it).
+pub fn scenario_colour(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
 }
 
-/// A series of one indicator for one scope (`None` = region), scaled for display.
-pub fn series(
-    records: &[MonthRecord],
-    district: Option<usize>,
-    id: &str,
-    scale: f64,
-    label: String,
-) -> Series {
-    Series {
-        label,
-        points: records
-            .iter()
-            .filter_map(|r| r.get(district, id).map(|v| (year_of(&r.label), v * scale)))
-            .collect(),
-    }
+/// Text sizes in pixels, chosen so that a 2400-pixel-wide figure printed at full page width, or
+/// a 1600-pixel one at half width, keeps its labels at about 7 pt or more.
+pub const TITLE_PX: u32 = 44;
+pub const CAPTION_PX: u32 = 34;
+pub const LABEL_PX: u32 = 28;
+pub const SMALL_PX: u32 = 24;
+
+pub fn font(px: u32) -> TextStyle<'static> {
+    (FONT, px).into_font().color(&BLACK)
 }
 
-/// An indicator's name with its scope (what it counts).
-pub fn name(id: &str, lang: Lang) -> String {
-    crate::model::indicators::label(id, lang == Lang::Zh)
+pub fn grey_font(px: u32) -> TextStyle<'static> {
+    (FONT, px).into_font().color(&RGBColor(90, 90, 90))
 }
 
-/// Districts drawn one by one in a panel; a larger region shows its largest ones.
-const MAX_DISTRICT_LINES: usize = 6;
-
-/// The key indicators of one run on one page (3 × 2 panels).
-pub fn dashboard(
-    records: &[MonthRecord],
-    district_ids: &[String],
-    district_names: &[String],
-    scenario: &str,
-    lang: Lang,
-    png: &Path,
-    svg: &Path,
-) -> Result<(), PlotError> {
-    let zh = lang == Lang::Zh;
-    let region = if zh { "全域" } else { "Region" };
-    let zone_label = if zh { "集聚区合计" } else { "All zones" };
-    // Beyond a handful of lines a panel is unreadable: a large region shows its largest districts
-    // (by the final value) and the region.
-    let per_district = |id: &str, scale: f64| -> Vec<Series> {
-        let mut v: Vec<(usize, Series)> = (0..district_ids.len())
-            .map(|d| {
-                let s = series(records, Some(d), id, scale, district_names[d].clone());
-                (d, s)
-            })
-            .collect();
-        if v.len() > MAX_DISTRICT_LINES {
-            let last = |s: &Series| s.points.last().map_or(f64::NEG_INFINITY, |p| p.1);
-            v.sort_by(|a, b| last(&b.1).total_cmp(&last(&a.1)).then(a.0.cmp(&b.0)));
-            v.truncate(MAX_DISTRICT_LINES);
-            v.sort_by_key(|(d, _)| *d);
-        }
-        let mut v: Vec<Series> = v.into_iter().map(|(_, s)| s).collect();
-        v.push(series(records, None, id, scale, region.to_string()));
-        v
-    };
-    let largest = if district_ids.len() > MAX_DISTRICT_LINES {
-        if zh {
-            format!("，最大的{MAX_DISTRICT_LINES}个区")
-        } else {
-            format!(", {MAX_DISTRICT_LINES} largest districts")
-        }
-    } else {
-        String::new()
-    };
-    let yi = 1e-8; // CNY → 亿元 (100 million)
-    let panels = vec![
-        Panel {
-            title: format!("{}{largest}", name("gdp", lang)),
-            unit: if zh {
-                "亿元/年"
-            } else {
-                "100 million CNY/yr"
-            }
-            .into(),
-            series: per_district("gdp", yi),
-        },
-        Panel {
-            title: format!("{}{largest}", name("employment", lang)),
-            unit: if zh { "千人" } else { "thousand workers" }.into(),
-            series: per_district("employment", 1e-3),
-        },
-        Panel {
-            title: name("unemployment_rate", lang),
-            unit: "%".into(),
-            series: vec![series(
-                records,
-                None,
-                "unemployment_rate",
-                100.0,
-                region.into(),
-            )],
-        },
-        Panel {
-            title: name("pendulum_index", lang),
-            unit: "%".into(),
-            series: vec![series(
-                records,
-                None,
-                "pendulum_index",
-                100.0,
-                zone_label.into(),
-            )],
-        },
-        Panel {
-            title: coupling_title(records, lang),
-            unit: "D".into(),
-            series: vec![
-                series(
-                    records,
-                    None,
-                    "coupling_coordination",
-                    1.0,
-                    if zh { "融合度D" } else { "D" }.into(),
-                ),
-                series(
-                    records,
-                    None,
-                    "industry_subsystem",
-                    1.0,
-                    name("industry_subsystem", lang),
-                ),
-                series(
-                    records,
-                    None,
-                    "city_subsystem",
-                    1.0,
-                    name("city_subsystem", lang),
-                ),
-            ],
-        },
-        Panel {
-            title: if zh {
-                "政府债务与PPP义务"
-            } else {
-                "Government debt and PPP obligations"
-            }
-            .into(),
-            unit: if zh { "亿元" } else { "100 million CNY" }.into(),
-            series: vec![
-                series(
-                    records,
-                    None,
-                    "government_debt",
-                    yi,
-                    name("government_debt", lang),
-                ),
-                series(
-                    records,
-                    None,
-                    "ppp_obligations",
-                    yi,
-                    name("ppp_obligations", lang),
-                ),
-                series(
-                    records,
-                    None,
-                    "fiscal_revenue",
-                    yi,
-                    name("fiscal_revenue", lang),
-                ),
-            ],
-        },
-    ];
-    let title = if zh {
-        format!("产城互动模拟 — 情景：{scenario}")
-    } else {
-        format!("chancheng — scenario: {scenario}")
-    };
-    draw_grid(&panels, &title, 3, png, svg)
-}
-
-/// D's title names the relation of the subsystems in the last month (城市滞后 / 同步 / 产业滞后).
-fn coupling_title(records: &[MonthRecord], lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
-    let base = name("coupling_coordination", lang);
-    match records.last().and_then(|r| {
-        r.get(None, "coupling_type").map(|t| {
-            (
-                r.label.as_str(),
-                crate::model::coupling::lag_type_name(t, zh),
-            )
-        })
-    }) {
-        Some((month, kind)) if zh => format!("{base}，{month}：{kind}"),
-        Some((month, kind)) => format!("{base}; {month}: {kind}"),
-        None => base,
-    }
-}
-
-/// Draws panels in a grid with `cols` columns, to PNG and SVG.
-pub fn draw_grid(
-    panels: &[Panel],
+/// Writes `figure` with `title` and `source` to `<stem>.png` and `<stem>.svg`; returns both paths.
+pub fn save(
+    figure: &impl Figure,
     title: &str,
-    cols: usize,
-    png: &Path,
-    svg: &Path,
-) -> Result<(), PlotError> {
+    source: &str,
+    stem: &Path,
+) -> Result<[PathBuf; 2], PlotError> {
     register_font();
-    let rows = panels.len().div_ceil(cols);
-    let size = (600 * cols as u32, 420 * rows as u32 + 70);
-    for path in [png, svg] {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| PlotError {
-                path: dir.display().to_string(),
-                message: e.to_string(),
-            })?;
-        }
+    let png = stem.with_extension("png");
+    let svg = stem.with_extension("svg");
+    if let Some(dir) = png.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| PlotError {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
     }
     let err = |path: &Path| {
         let path = path.display().to_string();
@@ -278,114 +162,225 @@ pub fn draw_grid(
             message: e.to_string(),
         }
     };
+    let size = figure.size();
     {
-        let root = BitMapBackend::new(png, size).into_drawing_area();
-        draw_on(&root, panels, title, cols).map_err(err(png))?;
-        root.present().map_err(|e| err(png)(Box::new(e)))?;
+        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        frame(&root, figure, title, source).map_err(err(&png))?;
+        root.present().map_err(|e| err(&png)(Box::new(e)))?;
     }
     {
-        let root = SVGBackend::new(svg, size).into_drawing_area();
-        draw_on(&root, panels, title, cols).map_err(err(svg))?;
-        root.present().map_err(|e| err(svg)(Box::new(e)))?;
+        let root = SVGBackend::new(&svg, size).into_drawing_area();
+        frame(&root, figure, title, source).map_err(err(&svg))?;
+        root.present().map_err(|e| err(&svg)(Box::new(e)))?;
     }
-    Ok(())
+    Ok([png, svg])
 }
 
-fn draw_on<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
-    panels: &[Panel],
+/// Title on top, source line at the bottom, the figure's body between.
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    figure: &impl Figure,
     title: &str,
-    cols: usize,
-) -> Result<(), Box<dyn std::error::Error>>
+    source: &str,
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
-    let (top, body) = root.split_vertically(70);
-    top.draw_text(title, &(FONT, 30).into_font().color(&BLACK), (24, 20))?;
-    let rows = panels.len().div_ceil(cols);
-    let areas = body.split_evenly((rows, cols));
-    for (panel, area) in panels.iter().zip(areas.iter()) {
-        draw_panel(area, panel)?;
-    }
-    Ok(())
+    let (_, height) = root.dim_in_pixel();
+    let (top, rest) = root.split_vertically(TITLE_PX + 36);
+    let (body, bottom) = rest.split_vertically(height - (TITLE_PX + 36) - (SMALL_PX + 24));
+    top.draw_text(&tidy(title), &font(TITLE_PX), (30, 18))?;
+    bottom.draw_text(source, &grey_font(SMALL_PX), (30, 6))?;
+    figure.draw(&body)
 }
 
-fn draw_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
-    panel: &Panel,
-) -> Result<(), Box<dyn std::error::Error>>
+/// Draws `text` centred on `(x, y)`.
+pub fn centred_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    (x, y): (i32, i32),
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let all: Vec<(f64, f64)> = panel
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().copied())
-        .collect();
-    if all.is_empty() {
-        return Ok(());
+    area.draw_text(
+        &tidy(text),
+        &style.pos(Pos::new(HPos::Center, VPos::Center)),
+        (x, y),
+    )?;
+    Ok(())
+}
+
+/// Text as figures draw it: ASCII brackets for full-width ones, which the embedded font draws
+/// with the gap of a full em beside them ("钟摆指数（外住比例）" read as "钟摆指数( 外住比例)").
+pub fn tidy(text: &str) -> String {
+    text.replace('（', "(").replace('）', ")")
+}
+
+/// An indicator's name with its scope, as figures draw it.
+pub fn name(id: &str, lang: Lang) -> String {
+    tidy(&crate::model::indicators::label(id, lang.zh()))
+}
+
+/// A tick label that reads well at its magnitude, without trailing zeros ("8", not "8.00").
+pub fn format_tick(y: f64) -> String {
+    let a = y.abs();
+    let s = if !(1e-9..100.0).contains(&a) {
+        format!("{y:.0}")
+    } else if a >= 10.0 {
+        format!("{y:.1}")
+    } else if a >= 0.1 {
+        format!("{y:.2}")
+    } else {
+        format!("{y:.3}")
+    };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { "0".into() } else { s }
+}
+
+/// The range of `values` (finite ones), widened by 6 % each way and to include `include`.
+pub fn padded_range(values: impl Iterator<Item = f64>, include: Option<f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    if let Some(x) = include {
+        lo = lo.min(x);
+        hi = hi.max(x);
     }
-    let (x0, x1) = all
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let (mut y0, mut y1) = all
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    y0 = y0.min(0.0);
-    if y1 <= y0 {
-        y1 = y0 + 1.0;
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
     }
-    y1 += (y1 - y0) * 0.08;
-    let mut chart = ChartBuilder::on(area)
-        .margin(14)
-        .caption(&panel.title, (FONT, 22).into_font())
-        .x_label_area_size(34)
-        .y_label_area_size(64)
-        .build_cartesian_2d(x0..x1.max(x0 + 1.0), y0..y1)?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(210, 210, 210))
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|x| format!("{:.0}", x))
-        .y_label_formatter(&|y| format_tick(*y))
-        .y_desc(&panel.unit)
-        .label_style((FONT, 15).into_font())
-        .axis_desc_style((FONT, 15).into_font())
-        .draw()?;
-    for (i, s) in panel.series.iter().enumerate() {
-        let color = PALETTE[i % PALETTE.len()];
-        chart
-            .draw_series(LineSeries::new(
-                s.points.iter().copied(),
-                color.stroke_width(2),
-            ))?
-            .label(&s.label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
-            });
+    if hi - lo < 1e-12 {
+        let pad = if hi.abs() > 0.0 { hi.abs() * 0.1 } else { 1.0 };
+        return (lo - pad, hi + pad);
     }
-    if panel.series.len() > 1 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font((FONT, 14).into_font())
-            .draw()?;
+    let pad = (hi - lo) * 0.06;
+    let lo = if include == Some(0.0) && lo >= 0.0 {
+        lo
+    } else {
+        lo - pad
+    };
+    (lo, hi + pad)
+}
+
+/// The `q` quantile (0–1) of `values` by linear interpolation (NaN for none).
+pub fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let (i, frac) = (pos.floor() as usize, pos.fract());
+    if i + 1 < v.len() {
+        v[i] * (1.0 - frac) + v[i + 1] * frac
+    } else {
+        v[i]
+    }
+}
+
+/// A legend row of coloured swatches and labels, drawn from `(x, y)` to the right, wrapping at
+/// the area's width.
+pub fn legend_row<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[(String, RGBColor)],
+    (x, y): (i32, i32),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (width, _) = area.dim_in_pixel();
+    let style = font(LABEL_PX);
+    let (mut cx, mut cy) = (x, y);
+    for (label, colour) in items {
+        let label = &tidy(label);
+        let (w, _) = area.estimate_text_size(label, &style)?;
+        let item = 50 + w as i32 + 40;
+        if cx + item > width as i32 - 10 && cx > x {
+            cx = x;
+            cy += LABEL_PX as i32 + 16;
+        }
+        area.draw(&PathElement::new(
+            vec![
+                (cx, cy + LABEL_PX as i32 / 2),
+                (cx + 40, cy + LABEL_PX as i32 / 2),
+            ],
+            colour.stroke_width(6),
+        ))?;
+        area.draw_text(label, &style, (cx + 50, cy))?;
+        cx += item;
     }
     Ok(())
 }
 
-fn format_tick(y: f64) -> String {
-    let a = y.abs();
-    if a >= 100.0 || a == 0.0 {
-        format!("{y:.0}")
-    } else if a >= 10.0 {
-        format!("{y:.1}")
-    } else {
-        format!("{y:.2}")
+/// Pixels that the widest of `labels` needs at `px`, plus a margin: the size of a label area.
+pub fn label_area<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: impl IntoIterator<Item = String>,
+    px: u32,
+) -> u32
+where
+    DB::ErrorType: 'static,
+{
+    labels
+        .into_iter()
+        .filter_map(|l| area.estimate_text_size(&tidy(&l), &font(px)).ok())
+        .map(|(w, _)| w + 40)
+        .max()
+        .unwrap_or(80)
+        .min(area.dim_in_pixel().0 / 2)
+}
+
+/// Lines that `legend_row` needs for `items` at `width` pixels.
+pub fn legend_height<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[(String, RGBColor)],
+) -> Result<u32, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let (width, _) = area.dim_in_pixel();
+    let style = font(LABEL_PX);
+    let (mut cx, mut lines) = (30i32, 1u32);
+    for (label, _) in items {
+        let (w, _) = area.estimate_text_size(&tidy(label), &style)?;
+        let item = 50 + w as i32 + 40;
+        if cx + item > width as i32 - 10 && cx > 30 {
+            cx = 30;
+            lines += 1;
+        }
+        cx += item;
+    }
+    Ok(lines * (LABEL_PX + 16) + 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{padded_range, quantile};
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [3.0, 1.0, 2.0, 4.0, f64::NAN];
+        assert_eq!(quantile(&v, 0.0), 1.0);
+        assert_eq!(quantile(&v, 1.0), 4.0);
+        assert!((quantile(&v, 0.5) - 2.5).abs() < 1e-12);
+        assert!(quantile(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn ranges_keep_zero_when_asked() {
+        let (lo, hi) = padded_range([2.0, 4.0].into_iter(), Some(0.0));
+        assert_eq!(lo, 0.0);
+        assert!(hi > 4.0);
+        let (lo, hi) = padded_range([5.0].into_iter(), None);
+        assert!(lo < 5.0 && hi > 5.0);
     }
 }

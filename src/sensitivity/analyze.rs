@@ -18,6 +18,12 @@ const Z95: f64 = 1.959_963_984_540_054;
 #[error("{0}")]
 pub struct AnalyzeError(pub String);
 
+/// The indices of one output, by either method.
+pub enum Indices {
+    Sobol(Vec<SobolIndex>),
+    Morris(Vec<MorrisIndex>),
+}
+
 /// Sobol indices of one factor (a parameter or a group).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SobolIndex {

@@ -11,6 +11,7 @@ mod levers;
 mod pairing;
 mod properties;
 mod provenance;
+mod report;
 mod robustness;
 mod scenario_files;
 mod sensitivity;

@@ -7,3 +7,4 @@ pub fn baseline_months(months: u32) -> Scenario {
         .with_overrides(&[("time.months".into(), months as f64)])
         .expect("time.months can be overridden")
 }
+pub mod browser;

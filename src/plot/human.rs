@@ -71,6 +71,11 @@ impl Human {
         }
     }
 
+    /// A value in the shown unit, as a number (figures' axes).
+    pub fn scaled(&self, x: f64) -> f64 {
+        x * self.scale
+    }
+
     /// A value in the shown unit, with a precision that reads well.
     pub fn value(&self, x: f64) -> String {
         if !x.is_finite() {
@@ -81,7 +86,7 @@ impl Human {
         if self.index {
             format!("{v:.3}")
         } else if v.abs() >= 1000.0 {
-            super::figure(v.round())
+            crate::cli::figure(v.round())
         } else if v.abs() >= 100.0 || self.share {
             format!("{v:.1}")
         } else {

@@ -1,0 +1,359 @@
+//! Reports of sensitivity analysis (Sobol tornado, Morris μ*–σ) and of scenario discovery (PRIM).
+
+use super::{FigureRef, Report, Table};
+use crate::plot::sensitivity::{MorrisScatter, PrimTradeoff, Tornado};
+use crate::plot::{Lang, save, tidy};
+use crate::sensitivity::analyze::Indices;
+use crate::sensitivity::prim::BoxStep;
+use std::path::Path;
+
+/// Where the analysed numbers come from.
+pub struct SourceInfo {
+    /// The files or the sweep folder.
+    pub what: String,
+    pub runs: usize,
+    pub seed: u64,
+}
+
+impl SourceInfo {
+    fn line(&self, lang: Lang) -> String {
+        let version = env!("CARGO_PKG_VERSION");
+        if lang.zh() {
+            format!(
+                "来源：chancheng {version}；{}；{} 行样本，种子 {}",
+                self.what, self.runs, self.seed
+            )
+        } else {
+            format!(
+                "Source: chancheng {version}; {}; {} samples, seed {}",
+                self.what, self.runs, self.seed
+            )
+        }
+    }
+}
+
+/// A file-name-safe form of an output's name.
+fn stem(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+fn write_report(report: &Report, dir: &Path) -> anyhow::Result<Vec<String>> {
+    let html = dir.join("report.html");
+    let md = dir.join("report.md");
+    crate::output::write_atomic(&html, report.html()?.as_bytes())?;
+    crate::output::write_atomic(&md, report.markdown(dir).as_bytes())?;
+    Ok(vec![html.display().to_string(), md.display().to_string()])
+}
+
+/// Figures of every output's indices, and the report, in `dir`. Returns the files written.
+pub fn write(
+    analyses: &[(String, Indices)],
+    source: &SourceInfo,
+    lang: Lang,
+    dir: &Path,
+) -> anyhow::Result<Vec<String>> {
+    let src = source.line(lang);
+    let mut figures = Vec::new();
+    let mut tables = Vec::new();
+    let mut list = Vec::new();
+    let mut sobol = false;
+    for (output, indices) in analyses {
+        let path = dir.join("figures").join(stem(output));
+        match indices {
+            Indices::Sobol(v) => {
+                sobol = true;
+                let title = if lang.zh() {
+                    format!("{output} 的 Sobol 指数（按总效应排序）")
+                } else {
+                    format!("Sobol indices of {output} (sorted by total effect)")
+                };
+                let paths = save(
+                    &Tornado {
+                        indices: v,
+                        output,
+                        lang,
+                    },
+                    &title,
+                    &src,
+                    &path,
+                )?;
+                figures.push(FigureRef {
+                    title,
+                    caption: lang
+                        .pick(
+                            "ST：该因子单独及其与其他因子交互所解释的输出方差份额；S1：单独解释的份额；横线为95%自助法区间。区间宽时应增加样本。",
+                            "ST: the share of the output's variance a factor explains alone and through interactions; S1: alone; whiskers are 95 % bootstrap intervals. Wide intervals call for more samples.",
+                        )
+                        .into(),
+                    png: paths[0].clone(),
+                });
+                let mut sorted: Vec<_> = v.iter().collect();
+                sorted.sort_by(|a, b| b.st.total_cmp(&a.st));
+                list.push((
+                    output.clone(),
+                    sorted
+                        .iter()
+                        .take(3)
+                        .map(|i| format!("{} (ST {:.2})", i.factor, i.st))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ));
+                tables.push(Table {
+                    caption: output.clone(),
+                    header: ["factor", "S1", "S1 ± 95 %", "ST", "ST ± 95 %"]
+                        .map(String::from)
+                        .to_vec(),
+                    rows: sorted
+                        .iter()
+                        .map(|i| {
+                            vec![
+                                i.factor.clone(),
+                                format!("{:.3}", i.s1),
+                                format!("{:.3}", i.s1_conf),
+                                format!("{:.3}", i.st),
+                                format!("{:.3}", i.st_conf),
+                            ]
+                        })
+                        .collect(),
+                    note: String::new(),
+                });
+            }
+            Indices::Morris(v) => {
+                let title = if lang.zh() {
+                    format!("{output} 的 Morris 筛选")
+                } else {
+                    format!("Morris screening of {output}")
+                };
+                let paths = save(
+                    &MorrisScatter {
+                        indices: v,
+                        output,
+                        lang,
+                    },
+                    &title,
+                    &src,
+                    &path,
+                )?;
+                figures.push(FigureRef {
+                    title,
+                    caption: lang
+                        .pick(
+                            "右侧的参数影响大；上方的参数有交互作用或非线性。横线为 μ* 的95%自助法区间。",
+                            "Parameters to the right matter most; those high up act through interactions or non-linearly. Whiskers: 95 % bootstrap interval of μ*.",
+                        )
+                        .into(),
+                    png: paths[0].clone(),
+                });
+                let mut sorted: Vec<_> = v.iter().collect();
+                sorted.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+                list.push((
+                    output.clone(),
+                    sorted
+                        .iter()
+                        .take(3)
+                        .map(|i| format!("{} (μ* {})", i.parameter, crate::cli::figure(i.mu_star)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ));
+                tables.push(Table {
+                    caption: output.clone(),
+                    header: ["parameter", "μ*", "μ* ± 95 %", "μ", "σ"]
+                        .map(String::from)
+                        .to_vec(),
+                    rows: sorted
+                        .iter()
+                        .map(|i| {
+                            vec![
+                                i.parameter.clone(),
+                                crate::cli::figure(i.mu_star),
+                                crate::cli::figure(i.mu_star_conf),
+                                crate::cli::figure(i.mu),
+                                crate::cli::figure(i.sigma),
+                            ]
+                        })
+                        .collect(),
+                    note: String::new(),
+                });
+            }
+        }
+    }
+    let outputs: Vec<&str> = analyses.iter().map(|(o, _)| o.as_str()).collect();
+    let report = Report {
+        lang,
+        title: if lang.zh() {
+            format!(
+                "产城模拟：{}敏感性分析",
+                if sobol { "Sobol " } else { "Morris " }
+            )
+        } else {
+            format!(
+                "chancheng: {} sensitivity analysis",
+                if sobol { "Sobol" } else { "Morris" }
+            )
+        },
+        question: if lang.zh() {
+            format!("哪些不确定参数最能左右 {}？", outputs.join("、"))
+        } else {
+            format!(
+                "Which uncertain parameters drive {} the most?",
+                outputs.join(", ")
+            )
+        },
+        list_heading: lang
+            .pick("各输出最重要的三个因子", "The three most influential factors of each output")
+            .into(),
+        list,
+        summary_tables: Vec::new(),
+        warnings: None,
+        caveats: lang
+            .pick(
+                "指数只在所抽样的参数范围内成立（见情景文件的 [uncertainty] 表）；样本少时区间很宽，负的 S1 是抽样误差。参数分组时，指数属于整组。",
+                "The indices hold within the sampled ranges only (the scenario's [uncertainty] table); with few samples the intervals are wide, and a negative S1 is sampling error. With grouped parameters, an index belongs to the whole group.",
+            )
+            .into(),
+        figures,
+        appendix: tables,
+        source: src,
+    };
+    let mut files = write_report(&report, dir)?;
+    files.insert(0, dir.join("figures").display().to_string());
+    Ok(files)
+}
+
+/// What PRIM found, for its report.
+pub struct PrimResult<'a> {
+    pub trajectory: &'a [BoxStep],
+    pub chosen: Option<usize>,
+    pub inputs: &'a [String],
+    pub condition: &'a str,
+    pub min_coverage: f64,
+}
+
+/// The PRIM figure and report in `dir`. Returns the files written.
+pub fn write_prim(
+    prim: &PrimResult,
+    source: &SourceInfo,
+    lang: Lang,
+    dir: &Path,
+) -> anyhow::Result<Vec<String>> {
+    let src = source.line(lang);
+    let title = if lang.zh() {
+        format!("情景发现（PRIM）：{}", prim.condition)
+    } else {
+        format!("Scenario discovery (PRIM): {}", prim.condition)
+    };
+    let paths = save(
+        &PrimTradeoff {
+            trajectory: prim.trajectory,
+            chosen: prim.chosen,
+            inputs: prim.inputs,
+            condition: prim.condition,
+            lang,
+        },
+        &title,
+        &src,
+        &dir.join("figures").join("prim"),
+    )?;
+    let chosen = prim.chosen.and_then(|i| prim.trajectory.get(i));
+    let table = Table {
+        caption: lang.pick("所选框的界限", "Limits of the chosen box").into(),
+        header: [
+            lang.pick("输入", "input"),
+            lang.pick("下限", "low"),
+            lang.pick("上限", "high"),
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: chosen
+            .map(|b| {
+                b.restricted
+                    .iter()
+                    .map(|&k| {
+                        vec![
+                            prim.inputs.get(k).cloned().unwrap_or_default(),
+                            crate::cli::figure(b.limits[k].0),
+                            crate::cli::figure(b.limits[k].1),
+                        ]
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        note: chosen
+            .map(|b| {
+                if lang.zh() {
+                    format!(
+                        "覆盖率 {:.2}，密度 {:.2}，框内 {} 个点（占 {:.0}%）。",
+                        b.coverage,
+                        b.density,
+                        b.points,
+                        100.0 * b.mass
+                    )
+                } else {
+                    format!(
+                        "Coverage {:.2}, density {:.2}, {} points inside ({:.0} % of all).",
+                        b.coverage,
+                        b.density,
+                        b.points,
+                        100.0 * b.mass
+                    )
+                }
+            })
+            .unwrap_or_default(),
+    };
+    let report = Report {
+        lang,
+        title: tidy(&title),
+        question: if lang.zh() {
+            format!("在输入空间的哪个区域，{} 最常成立？", prim.condition)
+        } else {
+            format!(
+                "In which region of the inputs does {} hold most often?",
+                prim.condition
+            )
+        },
+        list_heading: lang.pick("结果", "Result").into(),
+        list: vec![(
+            lang.pick("所选框", "Chosen box").into(),
+            match chosen {
+                Some(b) => format!(
+                    "{} {:.2}, {} {:.2}",
+                    lang.pick("覆盖率", "coverage"),
+                    b.coverage,
+                    lang.pick("密度", "density"),
+                    b.density
+                ),
+                None => format!(
+                    "{} {:.2}",
+                    lang.pick(
+                        "没有框达到最小覆盖率",
+                        "no box reaches the minimum coverage"
+                    ),
+                    prim.min_coverage
+                ),
+            },
+        )],
+        summary_tables: vec![table],
+        warnings: None,
+        caveats: lang
+            .pick(
+                "覆盖率是目标情形落在框内的比例，密度是框内点中目标情形的比例；框只描述所抽样的点，样本少时应在新样本上检验。",
+                "Coverage is the share of the cases of interest inside the box, density the share of the box's points that are cases of interest; a box describes the sampled points only: check it on new samples when they are few.",
+            )
+            .into(),
+        figures: vec![FigureRef {
+            title,
+            caption: lang
+                .pick(
+                    "左：剥离轨迹上每个框的覆盖率与密度，圈出所选框；右：所选框在各受限输入上的范围（灰色为抽样范围）。",
+                    "Left: coverage and density of each box along the peeling trajectory, the chosen one circled; right: the chosen box on each input it restricts (grey: the sampled range).",
+                )
+                .into(),
+            png: paths[0].clone(),
+        }],
+        appendix: Vec::new(),
+        source: src,
+    };
+    write_report(&report, dir)
+}
