@@ -129,7 +129,7 @@ pub struct RunDigest {
     pub jobs: Vec<Vec<f64>>,
     /// (year, employed workers by home × work district) in December.
     pub commuting: Vec<(i32, nalgebra::DMatrix<f64>)>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<super::Warning>,
     /// Travel minutes between districts at the start.
     pub base_travel_minutes: nalgebra::DMatrix<f64>,
 }

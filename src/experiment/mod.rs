@@ -107,10 +107,86 @@ pub fn replication_seed(master: u64, run: u64) -> u64 {
     mix64(mix64(master) ^ mix64(run.wrapping_add(0x632B_E59B_D9B4_E019)))
 }
 
+/// An implementation failure a planner must see beside the results.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// A kind of public capital cut by more than 10 % of its plan for lack of funds (CNY since
+    /// the start).
+    CapitalCut {
+        kind: String,
+        cut: f64,
+        planned: f64,
+    },
+    /// A public housing stock more than half empty at the end of the run: `public_rental` or
+    /// `resettlement`, in a district (`None`: the region's public rental stock, with its units).
+    EmptyHousing {
+        stock: &'static str,
+        district: Option<String>,
+        empty_share: f64,
+        month: String,
+        units: Option<f64>,
+    },
+}
+
+impl Warning {
+    /// The warning in Chinese or English.
+    pub fn text(&self, zh: bool) -> String {
+        match self {
+            Warning::CapitalCut { kind, cut, planned } if zh => format!(
+                "{kind} 的资本计划因资金不足被削减 {:.0}%（开工以来计划 {:.1} 亿元中的 {:.1} 亿元）",
+                100.0 * cut / planned,
+                planned / 1e8,
+                cut / 1e8
+            ),
+            Warning::CapitalCut { kind, cut, planned } => format!(
+                "capital plan for {kind} cut by {:.0} % for lack of funds ({:.1} of {:.1} 亿元 planned since the start)",
+                100.0 * cut / planned,
+                cut / 1e8,
+                planned / 1e8
+            ),
+            Warning::EmptyHousing {
+                stock,
+                district,
+                empty_share,
+                month,
+                units,
+            } => {
+                let name = match (*stock, zh) {
+                    ("public_rental", true) => "公租房",
+                    ("public_rental", false) => "public rental housing",
+                    (_, true) => "安置房",
+                    (_, false) => "resettlement housing",
+                };
+                let pct = 100.0 * empty_share;
+                match (district, units, zh) {
+                    (Some(d), _, true) => format!("{d} 的{name}在 {month} 空置 {pct:.0}%"),
+                    (Some(d), _, false) => {
+                        format!("{name} in {d} stands {pct:.0} % empty at {month}")
+                    }
+                    (None, u, true) => format!(
+                        "全域{name}在 {month} 空置 {pct:.0}%（{:.0} 套）",
+                        u.unwrap_or(0.0)
+                    ),
+                    (None, u, false) => format!(
+                        "{name} of the region stands {pct:.0} % empty at {month} ({:.0} units)",
+                        u.unwrap_or(0.0)
+                    ),
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(false))
+    }
+}
+
 /// Implementation failures a planner must see beside the results: a kind of public capital cut by
 /// more than 10 % of its plan for lack of funds, or a public housing stock more than half empty at
 /// the end of the run.
-pub fn implementation_warnings(run: &RunOutput) -> Vec<String> {
+pub fn implementation_warnings(run: &RunOutput) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let Some(last) = run.records.last() else {
         return warnings;
@@ -124,28 +200,29 @@ pub fn implementation_warnings(run: &RunOutput) -> Vec<String> {
             .get(None, &format!("capital_cut.{kind}"))
             .unwrap_or(0.0);
         if planned > 0.0 && cut > 0.1 * planned {
-            warnings.push(format!(
-                "capital plan for {kind} cut by {:.0} % for lack of funds ({:.1} of {:.1} 亿元 planned since the start)",
-                100.0 * cut / planned,
-                cut / 1e8,
-                planned / 1e8
-            ));
+            warnings.push(Warning::CapitalCut {
+                kind: kind.to_string(),
+                cut,
+                planned,
+            });
         }
     }
-    for (stock, name) in [
-        ("occupancy.public_rental", "public rental housing"),
-        ("occupancy.resettlement", "resettlement housing"),
+    for (indicator, stock) in [
+        ("occupancy.public_rental", "public_rental"),
+        ("occupancy.resettlement", "resettlement"),
     ] {
         for (d, id) in run.district_ids.iter().enumerate() {
-            if let Some(v) = last.get(Some(d), stock)
+            if let Some(v) = last.get(Some(d), indicator)
                 && v > 0.0
                 && v < 0.5
             {
-                warnings.push(format!(
-                    "{name} in {id} stands {:.0} % empty at {}",
-                    100.0 * (1.0 - v),
-                    last.label
-                ));
+                warnings.push(Warning::EmptyHousing {
+                    stock,
+                    district: Some(id.clone()),
+                    empty_share: 1.0 - v,
+                    month: last.label.clone(),
+                    units: None,
+                });
             }
         }
     }
@@ -155,11 +232,13 @@ pub fn implementation_warnings(run: &RunOutput) -> Vec<String> {
     ) && units > 0.0
         && v < 0.5
     {
-        warnings.push(format!(
-            "public rental housing of the region stands {:.0} % empty at {} ({units:.0} units)",
-            100.0 * (1.0 - v),
-            last.label
-        ));
+        warnings.push(Warning::EmptyHousing {
+            stock: "public_rental",
+            district: None,
+            empty_share: 1.0 - v,
+            month: last.label.clone(),
+            units: Some(units),
+        });
     }
     warnings
 }

@@ -25,6 +25,11 @@ const KNOWN_FILES: &[&str] = &[
     "dashboard.png",
     "dashboard.svg",
     "compare.csv",
+    "compare.md",
+    "replications.csv",
+    "figures",
+    "report.html",
+    "report.md",
 ];
 
 /// Why an output folder cannot be used; detected before any simulation.

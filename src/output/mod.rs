@@ -205,7 +205,10 @@ pub fn summary(scenario: &Scenario, seed: u64, run: &RunOutput, wall_time_s: f64
         },
         peak_firms: run.peak_firms,
         peak_worker_agents: run.peak_workers,
-        warnings: crate::experiment::implementation_warnings(run),
+        warnings: crate::experiment::implementation_warnings(run)
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         final_values,
     }
 }

@@ -209,25 +209,28 @@ pub const SUMMARY_INDICATORS: &[&str] = &[
     "public_cost_cumulative",
 ];
 
-/// A value with its interval, and its difference to the reference with its interval.
+/// The reference's value with its interval, or a package's difference to it with its interval.
 fn cell(human: &Human, sample: &[f64], reference: Option<&[f64]>) -> String {
-    let e = human.clip(Estimate::of(sample, 0.95));
-    let mut s = format!(
-        "{} [{}, {}]",
-        human.value(e.mean),
-        human.value(e.low),
-        human.value(e.high)
-    );
-    if let Some(r) = reference {
-        let d = Estimate::paired(sample, r, 0.95);
-        s.push_str(&format!(
-            "\nΔ {} [{}, {}]",
-            human.diff(d.mean),
-            human.diff(d.low),
-            human.diff(d.high)
-        ));
+    match reference {
+        None => {
+            let e = human.clip(Estimate::of(sample, 0.95));
+            format!(
+                "{} [{}, {}]",
+                human.value(e.mean),
+                human.value(e.low),
+                human.value(e.high)
+            )
+        }
+        Some(r) => {
+            let d = Estimate::paired(sample, r, 0.95);
+            format!(
+                "{} [{}, {}]",
+                human.diff(d.mean),
+                human.diff(d.low),
+                human.diff(d.high)
+            )
+        }
     }
-    s
 }
 
 /// The report of a comparison; `figures` come from [`write_figures`].
@@ -274,17 +277,21 @@ pub fn build(
             .iter()
             .enumerate()
             .map(|(a, arm)| {
-                std::iter::once(arm.label(zh).to_string())
-                    .chain(SUMMARY_INDICATORS.iter().map(|id| {
-                        let human = Human::of(id, zh);
-                        let reference = cmp.arms[0].sample(id, year);
-                        cell(
-                            &human,
-                            &arm.sample(id, year),
-                            (a > 0).then_some(reference.as_slice()),
-                        )
-                    }))
-                    .collect()
+                std::iter::once(if a == 0 {
+                    arm.label(zh).to_string()
+                } else {
+                    format!("Δ {}", arm.label(zh))
+                })
+                .chain(SUMMARY_INDICATORS.iter().map(|id| {
+                    let human = Human::of(id, zh);
+                    let reference = cmp.arms[0].sample(id, year);
+                    cell(
+                        &human,
+                        &arm.sample(id, year),
+                        (a > 0).then_some(reference.as_slice()),
+                    )
+                }))
+                .collect()
             })
             .collect();
         summary_tables.push(Table {
@@ -297,12 +304,12 @@ pub fn build(
             rows,
             note: if zh {
                 format!(
-                    "均值 [95%置信区间]，{} 次模拟；Δ 为与“{reference}”的配对差（份额的差以百分点计）。",
+                    "第一行为“{reference}”的均值 [95%置信区间]；其余各行为与它的配对差 Δ [95%置信区间]（份额的差以百分点 pp 计）；{} 次模拟。",
                     cmp.runs()
                 )
             } else {
                 format!(
-                    "Mean [95 % confidence interval] over {} replications; Δ is the paired difference to “{reference}” (shares in percentage points).",
+                    "First row: “{reference}”, mean [95 % confidence interval]; other rows: the paired difference Δ to it [95 % confidence interval] (shares in percentage points, pp); {} replications.",
                     cmp.runs()
                 )
             },
@@ -311,7 +318,7 @@ pub fn build(
     let warnings = cmp
         .arms
         .iter()
-        .flat_map(|arm| arm_warnings(arm, zh))
+        .filter_map(|arm| arm_warnings(arm, cmp, zh))
         .collect();
     let caveats = if zh {
         "本报告的数字来自一个程式化的模拟模型：企业与住户为主体，基础设施、住房、土地、环境与公共预算为系统动力学存量；按2015年价格计；起点与参数依据驻马店市及驿城区的公开统计数据校准（2016–2021年地区生产总值及其构成、2020年人口普查），许多参数为假设并给出了不确定范围。区间只反映随机抽样（模拟噪声）在重复模拟之间的变化，不反映参数或模型结构的不确定性；后者请用 chancheng sweep 与 analyze 做敏感性分析。方案的效果依赖于模型对政策杠杆作用机制的设定（见各杠杆的报告出处与机制说明），宜用于比较方案的方向和相对大小，而不宜作为精确预测。"
@@ -381,63 +388,120 @@ pub fn definitions(scenarios: &[Scenario], lang: Lang) -> Table {
     }
 }
 
-/// An arm's implementation warnings, condensed: capital plans cut for lack of funds in one line
-/// (kind and mean cut over the runs that cut it), other warnings once each with how many runs
-/// gave them.
-fn arm_warnings(arm: &crate::experiment::compare::Arm, zh: bool) -> Vec<String> {
+/// An arm's implementation warnings in one line: the capital plans cut for lack of funds (each
+/// kind with its mean cut over the runs that cut it), then the housing stocks left more than half
+/// empty (mean empty share), with how many runs gave them.
+fn arm_warnings(
+    arm: &crate::experiment::compare::Arm,
+    cmp: &Comparison,
+    zh: bool,
+) -> Option<String> {
+    use crate::experiment::Warning;
     let runs = arm.runs.len();
     let mut cuts: Vec<(String, Vec<f64>)> = Vec::new();
-    let mut others: Vec<(String, usize)> = Vec::new();
+    let mut empty: Vec<((&str, Option<String>), Vec<f64>)> = Vec::new();
     for w in arm.runs.iter().flat_map(|r| &r.warnings) {
-        let cut = w
-            .strip_prefix("capital plan for ")
-            .and_then(|rest| rest.split_once(" cut by "))
-            .and_then(|(kind, rest)| {
-                let pct = rest.split_whitespace().next()?.parse::<f64>().ok()?;
-                Some((kind.to_string(), pct))
-            });
-        match cut {
-            Some((kind, pct)) => match cuts.iter_mut().find(|(k, _)| *k == kind) {
-                Some((_, v)) => v.push(pct),
-                None => cuts.push((kind, vec![pct])),
-            },
-            None => {
-                // Runs differ in the figures: one line per kind of warning (its words before the
-                // first number).
-                let key: String = w.chars().take_while(|c| !c.is_ascii_digit()).collect();
-                match others.iter_mut().find(|(k, _)| {
-                    k.chars()
-                        .take_while(|c| !c.is_ascii_digit())
-                        .collect::<String>()
-                        == key
-                }) {
-                    Some((_, n)) => *n += 1,
-                    None => others.push((w.clone(), 1)),
+        match w {
+            Warning::CapitalCut { kind, cut, planned } => {
+                let pct = 100.0 * cut / planned;
+                match cuts.iter_mut().find(|(k, _)| k == kind) {
+                    Some((_, v)) => v.push(pct),
+                    None => cuts.push((kind.clone(), vec![pct])),
+                }
+            }
+            Warning::EmptyHousing {
+                stock,
+                district,
+                empty_share,
+                ..
+            } => {
+                let key = (*stock, district.clone());
+                match empty.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v.push(100.0 * empty_share),
+                    None => empty.push((key, vec![100.0 * empty_share])),
                 }
             }
         }
     }
-    let label = arm.label(zh);
-    let mut lines = Vec::new();
+    if cuts.is_empty() && empty.is_empty() {
+        return None;
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let place = |d: &Option<String>| -> String {
+        match d {
+            None => if zh { "全域" } else { "region" }.to_string(),
+            Some(id) => cmp
+                .district_ids
+                .iter()
+                .position(|x| x == id)
+                .map(|i| {
+                    if zh {
+                        cmp.district_names_zh[i].clone()
+                    } else {
+                        cmp.district_names_en[i].clone()
+                    }
+                })
+                .unwrap_or_else(|| id.clone()),
+        }
+    };
+    let mut parts = Vec::new();
     if !cuts.is_empty() {
-        let most = cuts.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
         let list = cuts
             .iter()
-            .map(|(k, v)| format!("{k} {:.0} %", v.iter().sum::<f64>() / v.len() as f64))
+            .map(|(k, v)| format!("{k} {:.0}%", mean(v)))
             .collect::<Vec<_>>()
             .join(", ");
-        lines.push(if zh {
-            format!("{label}：资本计划因资金不足被削减超过10%（开工以来计划的平均削减比例）：{list}（最多 {most}/{runs} 次模拟）")
+        parts.push(if zh {
+            format!("资本计划因资金不足削减 {list}")
         } else {
-            format!("{label}: capital plans cut by more than 10 % for lack of funds (mean share of the plan since the start): {list} (in up to {most} of {runs} runs)")
+            format!("capital plans cut for lack of funds: {list}")
         });
     }
-    for (w, n) in others {
-        lines.push(if zh {
-            format!("{label}：{w}（{n}/{runs} 次模拟；数字为其中一次）")
-        } else {
-            format!("{label}: {w} ({n} of {runs} runs; figures of one of them)")
-        });
+    for (stock, label) in [
+        (
+            "public_rental",
+            if zh {
+                "公租房空置"
+            } else {
+                "public rental empty"
+            },
+        ),
+        (
+            "resettlement",
+            if zh {
+                "安置房空置"
+            } else {
+                "resettlement housing empty"
+            },
+        ),
+    ] {
+        let list: Vec<String> = empty
+            .iter()
+            .filter(|((s, _), _)| *s == stock)
+            .map(|((_, d), v)| format!("{} {:.0}%", place(d), mean(v)))
+            .collect();
+        if !list.is_empty() {
+            parts.push(format!("{label}: {}", list.join(", ")));
+        }
     }
-    lines
+    let most = cuts
+        .iter()
+        .map(|(_, v)| v.len())
+        .chain(empty.iter().map(|(_, v)| v.len()))
+        .max()
+        .unwrap_or(0)
+        .min(runs);
+    Some(if zh {
+        format!(
+            "{}：{}（最多 {most}/{runs} 次模拟；期末，均值）",
+            arm.label(true),
+            parts.join("；")
+        )
+    } else {
+        format!(
+            "{}: {} (in up to {most} of {runs} runs; at the end, means)",
+            arm.label(false),
+            parts.join("; ")
+        )
+    })
 }

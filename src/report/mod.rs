@@ -285,15 +285,15 @@ const EN: Words = Words {
 /// Print and screen styles: A4 pages, the summary on the first page, figures never split.
 const CSS: &str = "\
 body { font-family: 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif; font-size: 10pt; \
-line-height: 1.4; color: #111; max-width: 190mm; margin: 0 auto; padding: 8mm; }
+line-height: 1.35; color: #111; max-width: 190mm; margin: 0 auto; padding: 8mm; }
 h1 { font-size: 16pt; margin: 0 0 2mm 0; }
-h2 { font-size: 11.5pt; margin: 4mm 0 1.5mm 0; border-bottom: 1px solid #999; }
+h2 { font-size: 11pt; margin: 3mm 0 1mm 0; border-bottom: 1px solid #999; }
 h3 { font-size: 10pt; margin: 3mm 0 1mm 0; }
 p { margin: 1mm 0; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 .source, .note { color: #555; font-size: 8pt; }
 .caveats { font-size: 8.5pt; }
-table { border-collapse: collapse; font-size: 7.5pt; width: 100%; margin: 1mm 0; }
+table { border-collapse: collapse; font-size: 7pt; width: 100%; margin: 1mm 0; }
 th, td { border: 1px solid #bbb; padding: 0.6mm 1.2mm; text-align: right; vertical-align: top; }
 th:first-child, td:first-child { text-align: left; }
 th { background: #eee; }
@@ -301,7 +301,9 @@ figure { margin: 4mm 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; }
 figcaption { font-size: 8.5pt; color: #333; }
 .summary { page-break-after: always; break-after: page; }
-.summary ul, .summary p { font-size: 9pt; }
-@page { size: A4; margin: 12mm; }
+.summary ul, .summary p { font-size: 8.5pt; }
+.summary h2 { margin-top: 2mm; }
+.summary h1 { font-size: 15pt; }
+@page { size: A4; margin: 10mm 11mm; }
 @media print { body { padding: 0; max-width: none; } }
 ";

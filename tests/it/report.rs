@@ -309,3 +309,39 @@ fn headless_chromium_loads_the_report_with_every_figure_and_prints_it() {
     std::fs::write(&keep, &check.pdf).expect("PDF written");
     let _ = std::fs::remove_dir_all(out.parent().expect("temp dir"));
 }
+
+/// Every Chinese character that figures and reports can draw (the sources' strings, the
+/// scenarios' names and labels) is in the embedded font: no boxes, no fallback to a system font.
+#[test]
+fn embedded_font_has_every_chinese_character_of_the_sources() {
+    use ab_glyph::Font as _;
+    let font = ab_glyph::FontRef::try_from_slice(chancheng::plot::FONT_BYTES).expect("a font");
+    let mut files = vec![PathBuf::from("src"), PathBuf::from("scenarios")];
+    let mut missing = std::collections::BTreeSet::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("readable").flatten() {
+                files.push(entry.path());
+            }
+            continue;
+        }
+        let wanted = path.extension().is_some_and(|e| e == "rs" || e == "toml");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if !wanted {
+            continue;
+        }
+        // CJK punctuation, ideographs and full-width forms.
+        let cjk = |c: char| matches!(c as u32, 0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF);
+        for c in text.chars().filter(|&c| cjk(c)) {
+            if font.glyph_id(c).0 == 0 {
+                missing.insert((c, path.display().to_string()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "characters missing from assets/fonts/wqy-microhei-subset.ttf (run scripts/font-subset.sh): {missing:?}"
+    );
+}
