@@ -399,7 +399,9 @@ fn arm_warnings(
     use crate::experiment::Warning;
     let runs = arm.runs.len();
     let mut cuts: Vec<(String, Vec<f64>)> = Vec::new();
-    let mut empty: Vec<((&str, Option<String>), Vec<f64>)> = Vec::new();
+    // (stock, district) → empty shares in %.
+    type Stock<'a> = (&'a str, Option<String>);
+    let mut empty: Vec<(Stock, Vec<f64>)> = Vec::new();
     for w in arm.runs.iter().flat_map(|r| &r.warnings) {
         match w {
             Warning::CapitalCut { kind, cut, planned } => {
