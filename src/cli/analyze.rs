@@ -68,8 +68,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     if let Some(dir) = &args.report {
         let source = crate::report::sensitivity::SourceInfo {
             what: format!("{} + {}", args.samples.display(), args.outputs.display()),
-            runs: read_csv(&args.samples).map(|t| t.rows.len()).unwrap_or(0),
-            seed: args.seed,
+            count: read_csv(&args.samples).map(|t| t.rows.len()).unwrap_or(0),
+            of_runs: false,
+            seed: Some(args.seed),
         };
         let files = crate::report::sensitivity::write(&analyses, &source, args.lang, dir)?;
         eprintln!("wrote {}", files.join(", "));

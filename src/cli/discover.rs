@@ -244,8 +244,9 @@ pub fn run(args: DiscoverArgs) -> anyhow::Result<()> {
         };
         let source = crate::report::sensitivity::SourceInfo {
             what: args.runs.display().to_string(),
-            runs: x.len(),
-            seed: 0,
+            count: x.len(),
+            of_runs: true,
+            seed: None,
         };
         let files = crate::report::sensitivity::write_prim(&result, &source, args.lang, dir)?;
         eprintln!("wrote {}", files.join(", "));

@@ -568,9 +568,14 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         };
         let (_, _, analyses) = super::analyze::analyse(&analyze, params.clone())?;
         let source = crate::report::sensitivity::SourceInfo {
-            what: format!("sweep {} ({})", scenario.name(), out.display()),
-            runs: plan.runs() as usize,
-            seed: args.seed,
+            what: format!(
+                "sweep of {} (scenario hash {})",
+                scenario.name(),
+                &scenario.content_hash()[..8.min(scenario.content_hash().len())]
+            ),
+            count: plan.runs() as usize,
+            of_runs: true,
+            seed: Some(args.seed),
         };
         let files = crate::report::sensitivity::write(&analyses, &source, args.lang, &out)?;
         if !args.quiet {

@@ -397,7 +397,10 @@ impl Figure for Forest<'_> {
             let mut chart = ChartBuilder::on(cell)
                 .margin(16)
                 .margin_right(40)
-                .caption(format!("Δ {}", name(id, lang)), font(CAPTION_PX))
+                .caption(
+                    format!("Δ {}", name(id, lang)),
+                    super::fitted_font(cell, &format!("Δ {}", name(id, lang)), CAPTION_PX),
+                )
                 .x_label_area_size(56)
                 .y_label_area_size(super::label_area(
                     cell,
@@ -503,7 +506,11 @@ impl Figure for CostEffect<'_> {
                 .margin_right(40)
                 .caption(
                     format!("Δ {}, {}", name(id, lang), self.year),
-                    font(LABEL_PX),
+                    super::fitted_font(
+                        cell,
+                        &format!("Δ {}, {}", name(id, lang), self.year),
+                        LABEL_PX,
+                    ),
                 )
                 .x_label_area_size(90)
                 .y_label_area_size(120)

@@ -244,6 +244,23 @@ pub fn format_tick(y: f64) -> String {
     if s == "-0" { "0".into() } else { s }
 }
 
+/// A tick of a quantity in its raw unit (CNY, persons), in words a reader counts in: 万 and 亿 in
+/// Chinese, k, M and bn in English ("25亿", "2.5bn").
+pub fn human_tick(y: f64, lang: Lang) -> String {
+    let a = y.abs();
+    let steps: &[(f64, &str)] = if lang.zh() {
+        &[(1e8, "亿"), (1e4, "万")]
+    } else {
+        &[(1e9, "bn"), (1e6, "M"), (1e3, "k")]
+    };
+    for &(size, word) in steps {
+        if a >= size {
+            return format!("{}{word}", format_tick(y / size));
+        }
+    }
+    format_tick(y)
+}
+
 /// The range of `values` (finite ones), widened by 6 % each way and to include `include`.
 pub fn padded_range(values: impl Iterator<Item = f64>, include: Option<f64>) -> (f64, f64) {
     let (mut lo, mut hi) = values
@@ -321,6 +338,26 @@ where
     Ok(())
 }
 
+/// The font for `text` at `px`, shrunk (to no less than 20 px) until it fits in `area`'s width
+/// less a margin: long captions are never clipped.
+pub fn fitted_font<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    px: u32,
+) -> TextStyle<'static>
+where
+    DB::ErrorType: 'static,
+{
+    let room = area.dim_in_pixel().0.saturating_sub(40).max(1);
+    let width = area
+        .estimate_text_size(&tidy(text), &font(px))
+        .map_or(0, |(w, _)| w);
+    if width <= room {
+        return font(px);
+    }
+    font(((px as u64 * room as u64 / width as u64) as u32).max(20))
+}
+
 /// Pixels that the widest of `labels` needs at `px`, plus a margin: the size of a label area.
 pub fn label_area<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -373,6 +410,20 @@ mod tests {
         assert_eq!(quantile(&v, 1.0), 4.0);
         assert!((quantile(&v, 0.5) - 2.5).abs() < 1e-12);
         assert!(quantile(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn ticks_read_as_people_count() {
+        use super::{Lang, format_tick, human_tick};
+        assert_eq!(format_tick(8.0), "8");
+        assert_eq!(format_tick(2.5), "2.5");
+        assert_eq!(format_tick(0.05), "0.05");
+        assert_eq!(human_tick(2.5e9, Lang::En), "2.5bn");
+        assert_eq!(human_tick(2.5e9, Lang::Zh), "25亿");
+        assert_eq!(human_tick(35_000.0, Lang::Zh), "3.5万");
+        assert_eq!(human_tick(35_000.0, Lang::En), "35k");
+        assert_eq!(human_tick(-1.2e6, Lang::En), "-1.2M");
+        assert_eq!(human_tick(0.3, Lang::Zh), "0.3");
     }
 
     #[test]

@@ -138,7 +138,10 @@ where
         .margin_left(16)
         .margin_right(36)
         .margin_bottom(10)
-        .caption(super::tidy(&panel.title), font(super::CAPTION_PX))
+        .caption(
+            super::tidy(&panel.title),
+            super::fitted_font(area, &panel.title, super::CAPTION_PX),
+        )
         .x_label_area_size(50)
         .y_label_area_size(110)
         .build_cartesian_2d(x0..x1, y0..y1)?;
@@ -181,9 +184,10 @@ where
         }
     }
     if legend && panel.lines.len() > 1 {
+        let corner = emptiest_corner(panel, (x0, x1), (y0, y1));
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(corner)
             .margin(12)
             .legend_area_size(40)
             .background_style(WHITE.mix(0.85))
@@ -192,4 +196,39 @@ where
             .draw()?;
     }
     Ok(())
+}
+
+/// The corner of the plot with the fewest points in it, where a legend hides the least.
+fn emptiest_corner(
+    panel: &Panel,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> SeriesLabelPosition {
+    let mut counts = [0usize; 4]; // upper left, upper right, lower left, lower right
+    for p in panel.lines.iter().flat_map(|l| &l.points) {
+        let fx = (p.0 - x0) / (x1 - x0).max(1e-12);
+        let fy = (p.1 - y0) / (y1 - y0).max(1e-12);
+        let (left, right) = (fx < 0.5, fx > 0.5);
+        // The legend box covers about a third of the height from its edge.
+        let (low, high) = (fy < 0.35, fy > 0.65);
+        if high && left {
+            counts[0] += 1;
+        }
+        if high && right {
+            counts[1] += 1;
+        }
+        if low && left {
+            counts[2] += 1;
+        }
+        if low && right {
+            counts[3] += 1;
+        }
+    }
+    let best = (0..4).min_by_key(|&i| (counts[i], i)).unwrap_or(0);
+    match best {
+        0 => SeriesLabelPosition::UpperLeft,
+        1 => SeriesLabelPosition::UpperRight,
+        2 => SeriesLabelPosition::LowerLeft,
+        _ => SeriesLabelPosition::LowerRight,
+    }
 }

@@ -3,8 +3,8 @@
 //! with the chosen box.
 
 use super::{
-    CAPTION_PX, DrawResult, Figure, LABEL_PX, Lang, PALETTE, SMALL_PX, font, format_tick,
-    grey_font, legend_row, padded_range,
+    CAPTION_PX, DrawResult, Figure, LABEL_PX, Lang, PALETTE, SMALL_PX, font, grey_font, legend_row,
+    padded_range,
 };
 use crate::sensitivity::analyze::{MorrisIndex, SobolIndex};
 use crate::sensitivity::prim::BoxStep;
@@ -192,8 +192,9 @@ impl Figure for MorrisScatter<'_> {
             .configure_mesh()
             .light_line_style(RGBColor(240, 240, 240))
             .bold_line_style(RGBColor(215, 215, 215))
-            .x_label_formatter(&|v| format_tick(*v))
-            .y_label_formatter(&|v| format_tick(*v))
+            .x_labels(6)
+            .x_label_formatter(&|v| super::human_tick(*v, lang))
+            .y_label_formatter(&|v| super::human_tick(*v, lang))
             .x_desc(lang.pick(
                 "μ*(平均绝对基本效应)",
                 "μ* (mean absolute elementary effect)",
@@ -308,8 +309,9 @@ impl Figure for PrimTradeoff<'_> {
                     b.coverage,
                     b.density
                 ),
-                (b.coverage, b.density),
-                font(LABEL_PX).pos(Pos::new(HPos::Right, VPos::Bottom)),
+                // Below and left of the circle, clear of the trajectory through it.
+                (b.coverage - 0.03, b.density - 0.04),
+                font(LABEL_PX).pos(Pos::new(HPos::Right, VPos::Top)),
             )))?;
         }
         // The chosen box: one bar per restricted input over its sampled range.
@@ -372,7 +374,11 @@ impl Figure for PrimTradeoff<'_> {
                 PALETTE[3].filled(),
             )))?;
             chart.draw_series(std::iter::once(Text::new(
-                format!("{} – {}", format_tick(a), format_tick(c)),
+                format!(
+                    "{} – {}",
+                    super::human_tick(a, lang),
+                    super::human_tick(c, lang)
+                ),
                 ((fa + fc) / 2.0, y),
                 font(SMALL_PX).pos(Pos::new(HPos::Center, VPos::Center)),
             )))?;

@@ -9,24 +9,43 @@ use std::path::Path;
 
 /// Where the analysed numbers come from.
 pub struct SourceInfo {
-    /// The files or the sweep folder.
+    /// The files, or the sweep and its scenario's hash.
     pub what: String,
-    pub runs: usize,
-    pub seed: u64,
+    /// Rows analysed: runs of a sweep, or samples of a design.
+    pub count: usize,
+    pub of_runs: bool,
+    /// The design's or the bootstrap's seed, where there is one.
+    pub seed: Option<u64>,
 }
 
 impl SourceInfo {
     fn line(&self, lang: Lang) -> String {
         let version = env!("CARGO_PKG_VERSION");
+        let (unit, seed) = if lang.zh() {
+            (
+                if self.of_runs {
+                    "次模拟"
+                } else {
+                    "个样本"
+                },
+                self.seed.map(|s| format!("，种子 {s}")),
+            )
+        } else {
+            (
+                if self.of_runs { "runs" } else { "samples" },
+                self.seed.map(|s| format!(", seed {s}")),
+            )
+        };
+        let seed = seed.unwrap_or_default();
         if lang.zh() {
             format!(
-                "来源：chancheng {version}；{}；{} 行样本，种子 {}",
-                self.what, self.runs, self.seed
+                "来源：chancheng {version}；{}；{} {unit}{seed}",
+                self.what, self.count
             )
         } else {
             format!(
-                "Source: chancheng {version}; {}; {} samples, seed {}",
-                self.what, self.runs, self.seed
+                "Source: chancheng {version}; {}; {} {unit}{seed}",
+                self.what, self.count
             )
         }
     }
