@@ -257,6 +257,29 @@ fn morris_ranks_a_function_of_known_importance() {
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert_eq!(order, ["a", "b", "c", "d"], "{table}");
+    // --report: the μ*–σ figure and a report ranking `a` first.
+    let report = dir.join("report");
+    ok(&[
+        "analyze",
+        "--method",
+        "morris",
+        "--params",
+        p,
+        "--samples",
+        s,
+        "--outputs",
+        outputs.to_str().expect("path"),
+        "--report",
+        report.to_str().expect("path"),
+    ]);
+    assert!(report.join("figures/y.png").exists() && report.join("figures/y.svg").exists());
+    let md = std::fs::read_to_string(report.join("report.md")).expect("report.md");
+    assert!(md.contains("- **y**: a (μ* 8."), "{md}");
+    assert!(
+        std::fs::read_to_string(report.join("report.html"))
+            .expect("report.html")
+            .contains("data:image/png;base64,")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

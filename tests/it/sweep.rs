@@ -293,10 +293,15 @@ fn discover_finds_the_box_where_a_condition_holds() {
             "--where",
             "debt@2035 > 1.5",
         ])
-        .args(["--min-coverage", "0.8", "--format", "json"])
+        .args(["--min-coverage", "0.8", "--format", "json", "--report"])
+        .arg(dir.join("report"))
         .output()
         .expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // --report: the trade-off figure and the box's limits in a report.
+    assert!(dir.join("report/figures/prim.png").exists());
+    let md = std::fs::read_to_string(dir.join("report/report.md")).expect("report.md");
+    assert!(md.contains("| a.x |") && md.contains("| b.y |"), "{md}");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["skipped"], 1);
     let b = &v["box"];
@@ -356,7 +361,7 @@ fn a_sweep_takes_a_parameter_file_and_groups_by_prefix() {
             "--design",
             "saltelli",
             "--n",
-            "1",
+            "2",
         ])
         .args([
             "--params",
@@ -364,6 +369,9 @@ fn a_sweep_takes_a_parameter_file_and_groups_by_prefix() {
             "--group-by-prefix",
             "1",
             "--quiet",
+            "--report",
+            "--lang",
+            "zh",
         ])
         .args([
             "--outputs",
@@ -375,13 +383,20 @@ fn a_sweep_takes_a_parameter_file_and_groups_by_prefix() {
         .expect("runs");
     ok(o);
     let runs = std::fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
-    // Two groups (macro, labour): 1 · (2 + 2) runs.
-    assert_eq!(runs.lines().count(), 1 + 4, "{runs}");
+    // Two groups (macro, labour): 2 · (2 + 2) runs.
+    assert_eq!(runs.lines().count(), 1 + 8, "{runs}");
     let header = runs.lines().next().expect("header");
     assert!(
         header.contains(
             "macro.tfp_growth_per_year,macro.inflation_per_year,labour.quit_rate_per_month"
         )
+    );
+    // --report: the groups' Sobol indices as a figure and a report beside the runs.
+    assert!(out.join("figures/gdp_final.png").exists());
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(
+        md.contains("Sobol") && md.contains("| macro |") && md.contains("| labour |"),
+        "{md}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
