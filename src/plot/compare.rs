@@ -6,8 +6,8 @@
 use super::human::Human;
 use super::panels::{Band, Grid, Line, Panel, y_range};
 use super::{
-    CAPTION_PX, DrawResult, Figure, LABEL_PX, Lang, SMALL_PX, font, format_tick, grey_font,
-    legend_row, name, padded_range, quantile, scenario_colour,
+    CAPTION_PX, DrawResult, Figure, LABEL_PX, Lang, SMALL_PX, font, format_tick, grey_font, name,
+    padded_range, quantile, scenario_colour,
 };
 use crate::experiment::compare::{Comparison, Estimate};
 use crate::model::indicators::{COUPLING_BANDS_EN, COUPLING_BANDS_ZH};
@@ -159,9 +159,7 @@ impl Figure for CouplingBands<'_> {
         DB::ErrorType: 'static,
     {
         let (cmp, lang) = (self.cmp, self.lang);
-        let legend = scenario_legend(cmp, lang);
-        let (top, body) = area.split_vertically(2 * (LABEL_PX + 16) + 10);
-        legend_row(&top, &legend, (30, 8))?;
+        let body = super::legend_strip(area, &scenario_legend(cmp, lang))?;
         let years = cmp.years();
         let (x0, x1) = (
             *years.first().unwrap_or(&2016) as f64,
@@ -245,11 +243,9 @@ impl Figure for CouplingBands<'_> {
         for a in 0..cmp.arms.len() {
             let colour = scenario_colour(a);
             let b = band(cmp, a, "coupling_coordination", 0.05, 0.95, 0.15, lang);
-            let mut outline: Vec<(f64, f64)> = b.points.iter().map(|p| (p.0, p.1)).collect();
-            outline.extend(b.points.iter().rev().map(|p| (p.0, p.2)));
-            if outline.len() > 2 {
+            if b.points.len() > 1 {
                 chart.draw_series(std::iter::once(Polygon::new(
-                    outline,
+                    b.outline(),
                     colour.mix(0.15).filled(),
                 )))?;
             }
@@ -480,9 +476,7 @@ impl Figure for CostEffect<'_> {
         DB::ErrorType: 'static,
     {
         let (cmp, lang) = (self.cmp, self.lang);
-        let legend = scenario_legend(cmp, lang);
-        let (top, body) = area.split_vertically(2 * (LABEL_PX + 16) + 10);
-        legend_row(&top, &legend[1..], (30, 8))?;
+        let body = super::legend_strip(area, &scenario_legend(cmp, lang)[1..])?;
         let cells = body.split_evenly((1, 3));
         let cost = "public_cost_cumulative";
         let costs: Vec<Estimate> = (0..cmp.arms.len())

@@ -376,6 +376,23 @@ where
         .min(area.dim_in_pixel().0 / 2)
 }
 
+/// Height of the legend strip above a figure's body: two rows of legend at most.
+pub const LEGEND_STRIP: u32 = 2 * (LABEL_PX + 16) + 10;
+
+/// Draws `items` as a legend strip across the top of `area`; returns the area below it.
+pub fn legend_strip<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[(String, RGBColor)],
+) -> Result<DrawingArea<DB, Shift>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let used = legend_height(area, items)?.min(LEGEND_STRIP);
+    let (strip, body) = area.split_vertically(LEGEND_STRIP);
+    legend_row(&strip, items, (30, (LEGEND_STRIP - used) as i32 / 2))?;
+    Ok(body)
+}
+
 /// Lines that `legend_row` needs for `items` at `width` pixels.
 pub fn legend_height<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

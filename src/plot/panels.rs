@@ -1,7 +1,7 @@
 //! Time-series panels in a grid: lines with optional shaded bands, one y unit per panel, and a
 //! legend shared by the whole figure or drawn in each panel.
 
-use super::{DrawResult, Figure, font, format_tick, legend_height, legend_row};
+use super::{DrawResult, Figure, font, format_tick};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -9,6 +9,15 @@ use plotters::prelude::*;
 pub struct Band {
     pub points: Vec<(f64, f64, f64)>,
     pub opacity: f64,
+}
+
+impl Band {
+    /// The band's outline: along its low edge, then back along its high edge.
+    pub fn outline(&self) -> Vec<(f64, f64)> {
+        let mut outline: Vec<(f64, f64)> = self.points.iter().map(|p| (p.0, p.1)).collect();
+        outline.extend(self.points.iter().rev().map(|p| (p.0, p.2)));
+        outline
+    }
 }
 
 /// One line of a panel.
@@ -58,8 +67,7 @@ impl Figure for Grid {
         let legend = if self.shared_legend.is_empty() {
             0
         } else {
-            // Two lines at most at this width; measured exactly when drawn.
-            2 * (super::LABEL_PX + 16) + 10
+            super::LEGEND_STRIP
         };
         (
             self.panel_size.0 * self.cols as u32,
@@ -74,15 +82,7 @@ impl Figure for Grid {
         let body = if self.shared_legend.is_empty() {
             area.clone()
         } else {
-            let reserved = 2 * (super::LABEL_PX + 16) + 10;
-            let used = legend_height(area, &self.shared_legend)?.min(reserved);
-            let (legend, body) = area.split_vertically(reserved);
-            legend_row(
-                &legend,
-                &self.shared_legend,
-                (30, (reserved - used) as i32 / 2),
-            )?;
-            body
+            super::legend_strip(area, &self.shared_legend)?
         };
         let rows = self.panels.len().div_ceil(self.cols);
         let cells = body.split_evenly((rows, self.cols));
@@ -162,10 +162,8 @@ where
             if band.points.len() < 2 {
                 continue;
             }
-            let mut outline: Vec<(f64, f64)> = band.points.iter().map(|p| (p.0, p.1)).collect();
-            outline.extend(band.points.iter().rev().map(|p| (p.0, p.2)));
             chart.draw_series(std::iter::once(Polygon::new(
-                outline,
+                band.outline(),
                 line.colour.mix(band.opacity).filled(),
             )))?;
         }
