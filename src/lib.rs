@@ -1,11 +1,11 @@
 //! chancheng (产城): how an industrial cluster zone and the city around it grow together or apart.
 //!
 //! Data flows one way: scenario file → [`scenario::Scenario`] (validated) → [`model::Simulation`]
-//! (state + monthly step) → indicators → [`output`] files and [`plot`] figures. The model knows
-//! nothing of files, threads or plots; [`experiment`] knows nothing of model internals beyond
-//! "run this scenario with this seed and give me indicators". [`sensitivity`] (designs and
-//! Sobol/Morris analysis) knows nothing of the model: it works on any `[uncertainty]` table and
-//! CSV files.
+//! (state + monthly step) → indicators → [`output`] files, [`plot`] figures and [`report`]s (HTML
+//! and Markdown around the figures). The model knows nothing of files, threads or plots;
+//! [`experiment`] knows nothing of model internals beyond "run this scenario with this seed and
+//! give me indicators". [`sensitivity`] (designs and Sobol/Morris analysis) knows nothing of the
+//! model: it works on any `[uncertainty]` table and CSV files.
 
 // Loops over skills, sectors and districts index several parallel arrays at once; the index
 // form reads more clearly there than zipped iterators.
