@@ -179,7 +179,8 @@ pub struct Arm {
     pub name: String,
     pub label_zh: String,
     pub label_en: String,
-    pub description: String,
+    pub description_zh: String,
+    pub description_en: String,
     pub content_hash: String,
     pub runs: Vec<RunDigest>,
 }
@@ -190,13 +191,21 @@ impl Arm {
             name: scenario.name().to_string(),
             label_zh: scenario.label(true).to_string(),
             label_en: scenario.label(false).to_string(),
-            description: scenario.spec().description.clone(),
+            description_zh: scenario.description(true).to_string(),
+            description_en: scenario.description(false).to_string(),
             content_hash: scenario.content_hash().to_string(),
             runs,
         }
     }
     pub fn label(&self, zh: bool) -> &str {
         if zh { &self.label_zh } else { &self.label_en }
+    }
+    pub fn description(&self, zh: bool) -> &str {
+        if zh {
+            &self.description_zh
+        } else {
+            &self.description_en
+        }
     }
     /// Values of a key indicator in `year` over the replications, in replication order.
     pub fn sample(&self, id: &str, year: i32) -> Vec<f64> {

@@ -261,7 +261,7 @@ pub fn build(
     let packages = cmp
         .arms
         .iter()
-        .map(|a| (a.label(zh).to_string(), a.description.clone()))
+        .map(|a| (a.label(zh).to_string(), a.description(zh).to_string()))
         .collect();
     let mut summary_tables = Vec::new();
     for &year in &choices.years {
@@ -365,8 +365,9 @@ pub fn definitions(scenarios: &[Scenario], lang: Lang) -> Table {
             ];
             let reference = scenarios.first().map(|s| lever_value(s, l));
             for s in scenarios {
-                let v = lever_value(s, l);
-                row.push(if Some(&v) != reference.as_ref() {
+                let raw = lever_value(s, l);
+                let v = readable_lever_value(s, &raw, l.unit, lang);
+                row.push(if Some(&raw) != reference.as_ref() {
                     format!("**{v}**")
                 } else {
                     v
@@ -506,4 +507,33 @@ fn arm_warnings(
             parts.join("; ")
         )
     })
+}
+
+/// A lever's value as a planner reads it: money in 万/亿 (zh) or k/M/bn (en), numbers without
+/// exponents, districts by name (`zone=2.5e8 city=0` → `中心城区产业集聚区 2.5亿, 中心城区 0`).
+fn readable_lever_value(scenario: &Scenario, raw: &str, unit: &str, lang: Lang) -> String {
+    let number = |v: &str| -> String {
+        match v.parse::<f64>() {
+            Ok(x) if unit.starts_with("CNY") => crate::plot::human_tick(x, lang),
+            Ok(x) => format!("{x}"),
+            Err(_) => v.to_string(),
+        }
+    };
+    let districts = &scenario.spec().districts;
+    raw.split_whitespace()
+        .map(|token| match token.split_once('=') {
+            Some((d, v)) => {
+                let name = districts.get(d).map_or(d, |spec| {
+                    if lang.zh() {
+                        spec.name_zh.as_str()
+                    } else {
+                        spec.name_en.as_str()
+                    }
+                });
+                format!("{name} {}", number(v))
+            }
+            None => number(token),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

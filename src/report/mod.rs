@@ -103,8 +103,14 @@ impl Report {
             esc(&self.question),
             esc(&self.list_heading)
         );
+        let colon = if self.lang.zh() { "：" } else { ": " };
         for (name, what) in &self.list {
-            let _ = writeln!(h, "<li><strong>{}</strong>: {}</li>", esc(name), esc(what));
+            let _ = writeln!(
+                h,
+                "<li><strong>{}</strong>{colon}{}</li>",
+                esc(name),
+                esc(what)
+            );
         }
         h.push_str("</ul>\n");
         for t in &self.summary_tables {
@@ -166,8 +172,9 @@ impl Report {
             "# {}\n\n_{}_\n\n## {}\n\n{}\n\n## {}\n\n",
             self.title, self.source, w.question, self.question, self.list_heading
         );
+        let colon = if self.lang.zh() { "：" } else { ": " };
         for (name, what) in &self.list {
-            let _ = writeln!(m, "- **{name}**: {what}");
+            let _ = writeln!(m, "- **{name}**{colon}{what}");
         }
         for t in &self.summary_tables {
             table_md(&mut m, t);

@@ -127,6 +127,13 @@ impl Scenario {
         };
         label.as_deref().unwrap_or(&self.spec.name)
     }
+    /// What the scenario is, in Chinese (its own `description_zh`, else the description) or English.
+    pub fn description(&self, zh: bool) -> &str {
+        match &self.spec.description_zh {
+            Some(d) if zh => d,
+            _ => &self.spec.description,
+        }
+    }
     /// SHA-256 of the merged, canonicalised scenario: two files that mean the same hash the same.
     pub fn content_hash(&self) -> &str {
         &self.content_hash
@@ -436,6 +443,7 @@ fn load_chain(
                 // A scenario's labels are its own: a child without them is not its parent.
                 merged.remove("label_zh");
                 merged.remove("label_en");
+                merged.remove("description_zh");
                 merge(&mut merged, table);
                 timed::apply(&mut merged, leaves);
                 if root.is_none() {

@@ -16,6 +16,9 @@ pub struct ScenarioFile {
     pub extends: Option<String>,
     pub name: String,
     pub description: String,
+    /// The description in Chinese, for Chinese reports (the English one when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
     /// Short labels of the scenario in tables and legends (the name when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_zh: Option<String>,
