@@ -46,6 +46,44 @@ pub fn layout(minutes: &DMatrix<f64>) -> Vec<(f64, f64)> {
     (0..n).map(|i| (x[i], y[i])).collect()
 }
 
+/// Pushes apart points closer than `gap` pixels (districts that travel times put on top of one
+/// another, such as a county seat and its hinterland) while keeping them inside `(w, h)` less a
+/// margin. Deterministic: a fixed number of sweeps in index order.
+fn spread(mut p: Vec<(f64, f64)>, gap: f64, (w, h): (f64, f64)) -> Vec<(f64, f64)> {
+    let n = p.len();
+    for _ in 0..200 {
+        let mut moved = false;
+        for i in 0..n {
+            for j in i + 1..n {
+                let (dx, dy) = (p[j].0 - p[i].0, p[j].1 - p[i].1);
+                let d = (dx * dx + dy * dy).sqrt();
+                if d >= gap {
+                    continue;
+                }
+                // Coincident points part along a direction fixed by their indices.
+                let (ux, uy) = if d > 1e-6 {
+                    (dx / d, dy / d)
+                } else {
+                    let a = (i * 7 + j * 13) as f64;
+                    (a.cos(), a.sin())
+                };
+                let push = (gap - d) / 2.0;
+                p[i] = (p[i].0 - ux * push, p[i].1 - uy * push);
+                p[j] = (p[j].0 + ux * push, p[j].1 + uy * push);
+                moved = true;
+            }
+        }
+        for q in &mut p {
+            q.0 = q.0.clamp(120.0, w - 120.0);
+            q.1 = q.1.clamp(110.0, h - 90.0);
+        }
+        if !moved {
+            break;
+        }
+    }
+    p
+}
+
 /// Two maps side by side: the reference and `policy` in `year`.
 pub struct DistrictMap<'a> {
     pub cmp: &'a Comparison,
@@ -150,6 +188,9 @@ impl Figure for DistrictMap<'_> {
                 (w as i32 / 2, 30),
             )?;
             let margin = 200.0;
+            // Many districts: smaller shapes, names only, so that the map stays readable.
+            let many = cmp.district_ids.len() > 6;
+            let max_radius = if many { 55.0 } else { 110.0 };
             let (xs, ys): (Vec<f64>, Vec<f64>) = positions.iter().copied().unzip();
             let span = |v: &[f64]| {
                 let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
@@ -160,26 +201,36 @@ impl Figure for DistrictMap<'_> {
             let scale = ((w as f64 - 2.0 * margin) / xw).min((h as f64 - 2.0 * margin - 40.0) / yh);
             let cx = w as f64 / 2.0;
             let cy = h as f64 / 2.0 + 20.0;
-            let pixel: Vec<(i32, i32)> = positions
+            let placed: Vec<(f64, f64)> = positions
                 .iter()
                 .map(|&(x, y)| {
                     (
-                        (cx + (x - x0 - xw / 2.0) * scale) as i32,
-                        (cy + (y - y0 - yh / 2.0) * scale) as i32,
+                        cx + (x - x0 - xw / 2.0) * scale,
+                        cy + (y - y0 - yh / 2.0) * scale,
                     )
                 })
                 .collect();
-            let radius = |v: f64| (110.0 * (v / biggest).sqrt()).max(6.0);
-            // Flows first, under the districts; thin ones (under 2 % of the largest) are left out.
+            let pixel: Vec<(i32, i32)> = spread(
+                placed,
+                if many { 3.2 } else { 2.2 } * max_radius,
+                (w as f64, h as f64),
+            )
+            .into_iter()
+            .map(|(x, y)| (x as i32, y as i32))
+            .collect();
+            let radius = |v: f64| (max_radius * (v / biggest).sqrt()).max(6.0);
+            // Flows first, under the districts; thin ones (under 2 % of the largest, 5 % with many
+            // districts) are left out, and with many districts only the large ones are numbered.
+            let (thin, numbered) = if many { (0.05, 0.25) } else { (0.02, 0.0) };
             let m = &flows[side];
             let n = m.nrows();
             for i in 0..n {
                 for j in 0..n {
                     let f = m[(i, j)];
-                    if i == j || f < 0.02 * biggest_flow {
+                    if i == j || f < thin * biggest_flow {
                         continue;
                     }
-                    let width = 4.0 + 46.0 * f / biggest_flow;
+                    let width = 4.0 + max_radius * 0.42 * f / biggest_flow;
                     let (a, b) = (pixel[i], pixel[j]);
                     let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
                     let len = (dx * dx + dy * dy).sqrt().max(1.0);
@@ -212,6 +263,9 @@ impl Figure for DistrictMap<'_> {
                         ],
                         colour.filled(),
                     ))?;
+                    if f < numbered * biggest_flow {
+                        continue;
+                    }
                     let label = people.value(f);
                     // Beside the arrow, on its own side.
                     let out = width / 2.0 + 30.0;
@@ -244,7 +298,11 @@ impl Figure for DistrictMap<'_> {
                 } else {
                     &cmp.district_names_en
                 };
-                let below = py + r.max(s) + 22;
+                let below = py + r.max(s) + if many { 14 } else { 22 };
+                if many {
+                    centred_text(half, &names[d], &font(SMALL_PX - 4), (px, below))?;
+                    continue;
+                }
                 centred_text(half, &names[d], &font(LABEL_PX), (px, below))?;
                 centred_text(
                     half,
@@ -262,13 +320,22 @@ impl Figure for DistrictMap<'_> {
         }
         // The key.
         let unit = &people.unit;
+        let many = cmp.district_ids.len() > 6;
+        let thin_pct = if many { 5 } else { 2 };
         let lines = if lang.zh() {
             [
                 format!(
                     "{}年，各次模拟平均。圆：常住人口；方框：模型企业就业；箭头：从居住地到工作地的通勤人数({unit})，宽度与人数成正比。",
                     self.year
                 ),
-                "少于最大流2%的未画。各区位置按起始时的道路通行时间排布(多维标度)，越近表示通行时间越短。".to_string(),
+                format!(
+                    "少于最大流{thin_pct}%的未画。各区位置按起始时的道路通行时间排布(多维标度)，越近表示通行时间越短{}。",
+                    if many {
+                        "；重叠的区略为分开"
+                    } else {
+                        ""
+                    }
+                ),
             ]
         } else {
             [
@@ -276,7 +343,14 @@ impl Figure for DistrictMap<'_> {
                     "{}, mean over runs. Disc: residents; square: jobs in modelled firms; arrow: commuters from home to work district ({unit}), width proportional.",
                     self.year
                 ),
-                "Flows under 2 % of the largest are left out. Districts are placed by road travel time at the start (multidimensional scaling): nearer means quicker.".to_string(),
+                format!(
+                    "Flows under {thin_pct} % of the largest are left out. Districts are placed by road travel time at the start (multidimensional scaling): nearer means quicker{}.",
+                    if many {
+                        "; overlapping districts are moved slightly apart"
+                    } else {
+                        ""
+                    }
+                ),
             ]
         };
         for (i, line) in lines.iter().enumerate() {
