@@ -47,8 +47,7 @@ pub fn write_figures(
         .collect::<Vec<_>>()
         .join(", ");
     let mut figures = Vec::new();
-    let mut add = |title: String, caption: String, stem: &str, paths: [std::path::PathBuf; 2]| {
-        let _ = stem;
+    let mut add = |title: String, caption: String, paths: [std::path::PathBuf; 2]| {
         figures.push(FigureRef {
             title,
             caption,
@@ -74,7 +73,6 @@ pub fn write_figures(
             "Lines are the median over replications, bands the 5–95 % quantiles of yearly means; every package on the same axes.",
         )
         .into(),
-        "comparison",
         p,
     );
     let forest = Forest {
@@ -102,7 +100,6 @@ pub fn write_figures(
             "Paired differences: replication r uses the same random numbers in every package; whiskers are 95 % intervals, and a difference whose interval crosses 0 cannot be told from simulation noise.",
         )
         .into(),
-        "differences",
         p,
     );
     let title = if zh {
@@ -123,7 +120,6 @@ pub fn write_figures(
             "Median, 25–75 % (dark) and 5–95 % (light) bands over replications of yearly means.",
         )
         .into(),
-        "fan",
         p,
     );
     let title = lang
@@ -145,7 +141,6 @@ pub fn write_figures(
             "Coupling coordination of the zone's industry (U1) and city (U2) subsystems, median and 90 % band, over the customary ten bands.",
         )
         .into(),
-        "coupling_bands",
         p,
     );
     if cmp.arms.len() > 1 {
@@ -168,7 +163,6 @@ pub fn write_figures(
                 "The pendulum made visible: arrows run from home to work district, their width the number of commuters.",
             )
             .into(),
-            "map",
             p,
         );
         let title = if zh {
@@ -193,7 +187,6 @@ pub fn write_figures(
                 "Horizontal: extra cumulative public cost over the reference (budget, debt and PPP); vertical: change in the indicator; crosses are 95 % intervals.",
             )
             .into(),
-            "cost_effectiveness",
             p,
         );
     }
