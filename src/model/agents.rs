@@ -86,6 +86,51 @@ pub struct Firm {
 }
 
 impl Firm {
+    /// A firm with nothing yet: no capital, land, workers, money or history.
+    pub fn new(id: u32, key: u64, sector: usize, district: usize, status: FirmStatus) -> Firm {
+        Firm {
+            id,
+            key,
+            sector,
+            district,
+            status,
+            status_months: 0,
+            born_month: 0,
+            scale: 0.0,
+            tfp: 0.0,
+            capital: 0.0,
+            land_ha: 0.0,
+            floor_rented: 0.0,
+            employees: [0; 3],
+            vacancies: [0; 3],
+            layoff_prob: [0.0; 3],
+            wage_premium: [0.0; 3],
+            automation: 0.0,
+            cash: 0.0,
+            debt: 0.0,
+            guaranteed_debt: 0.0,
+            patents: 0,
+            high_tech: false,
+            anchor: false,
+            listed: false,
+            outside_equity: 0.0,
+            stalled: false,
+            loss_months: 0,
+            output: 0.0,
+            output_capital: 0.0,
+            output_employees: [0; 3],
+            output_cluster_employment: 0.0,
+            output_own_cluster_workers: 0,
+            counted_workers: 0,
+            value_added: 0.0,
+            profit: 0.0,
+            rd_spend: 0.0,
+            demand_base: 0.0,
+            rd_stock: 0.0,
+            rd_reference: 0.0,
+        }
+    }
+
     pub fn age_months(&self, month: u32) -> u32 {
         (month as i64 - self.born_month).max(0) as u32
     }
@@ -121,7 +166,7 @@ impl Origin {
 
 pub const NO_FIRM: u32 = u32::MAX;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Worker {
     /// Key of the household's random streams ([`super::streams::newcomer_key`]).
     pub key: u64,

@@ -6,7 +6,6 @@ use super::Simulation;
 use super::costs::Cost;
 use super::detmath::DetMath;
 use super::public::{Asset, Delivery, PppContract, annuity_monthly};
-use super::world::Tenure;
 
 /// Platform debt the rule still allows: a multiple of average yearly revenue, less debt.
 fn debt_room(gov: &super::public::Government, limit: f64, revenue_months: u32) -> f64 {
@@ -158,13 +157,9 @@ impl Simulation {
                 public_capital * self.s.infrastructure.maintenance_share_per_year / 12.0;
             // Services of urban residents are the city's (schools, clinics, sanitation).
             let services = if a == CITY {
-                let urban_households = self
-                    .workers
-                    .iter()
-                    .filter(|w| {
-                        self.districts[w.home()].kind != crate::scenario::DistrictKind::Rural
-                    })
-                    .count() as f64;
+                let rural = self.rural_districts();
+                let hh = &self.households;
+                let urban_households = (0..hh.len()).filter(|&i| !rural[hh.home(i)]).count() as f64;
                 let background: f64 = self.districts.iter().map(|d| d.background_residents).sum();
                 urban_households * g.service_cost_cny_per_resident_month
                     + background
@@ -424,16 +419,14 @@ impl Simulation {
     /// Residents a district's services must serve: background residents plus modelled households
     /// and the children living with them.
     pub(crate) fn residents(&self) -> Vec<f64> {
-        self.residents_and_free_seats().0
+        self.census().residents
     }
 
     /// Occupancy of each housing stock recounted from the households.
     pub(crate) fn recount_occupancy(&mut self) {
-        for d in &mut self.districts {
-            d.occupied = [0; Tenure::STOCKS];
-        }
-        for w in &self.workers {
-            self.districts[w.home()].occupied[w.tenure.stock()] += 1;
+        let occupied = self.census().occupied;
+        for (d, o) in self.districts.iter_mut().zip(occupied) {
+            d.occupied = o;
         }
     }
 }

@@ -813,77 +813,76 @@ impl Simulation {
             }
         }
         let rural = self.rural_districts();
-        for w in &self.workers {
-            let res_cluster = self.is_cluster(w.home());
+        let hh = &self.households;
+        for i in 0..hh.len() {
+            let home = hh.home(i);
+            let children = f64::from(hh.children[i]);
+            let res_cluster = self.is_cluster(home);
             // Counts where the household lives go to its district only; the region and the zone
             // are summed from the districts after the loop (whole numbers: exact in any order).
             {
-                let a = &mut acc[w.home()];
+                let a = &mut acc[home];
                 a.households += 1.0;
                 a.residents += 1.0;
-                if w.children_with {
-                    a.residents += w.children as f64;
-                    a.children_here += w.children as f64;
+                if hh.children_with[i] {
+                    a.residents += children;
+                    a.children_here += children;
                 }
-                a.children_all += w.children as f64;
-                if w.origin.is_migrant_like() {
+                a.children_all += children;
+                if hh.origin[i].is_migrant_like() {
                     a.migrant_like += 1.0;
-                    if w.settled {
+                    if hh.settled[i] {
                         a.settled += 1.0;
                     }
                 }
-                if w.children > 0 && !w.children_with && !rural[w.home()] {
-                    a.left_behind += w.children as f64;
+                if hh.children[i] > 0 && !hh.children_with[i] && !rural[home] {
+                    a.left_behind += children;
                 }
-                if w.in_training() {
+                if hh.in_training(i) {
                     a.in_training += 1.0;
                 } else {
                     a.labour_force += 1.0;
-                    if !w.is_employed() {
+                    if !hh.is_employed(i) {
                         a.unemployed += 1.0;
                     }
                 }
             }
-            if w.employer != NO_FIRM {
-                let wd = self.firms[w.employer as usize].district;
+            if hh.employer[i] != NO_FIRM {
+                let wd = self.firms[hh.employer[i] as usize].district;
                 let wc = self.is_cluster(wd);
-                let commute = self.travel.minutes[(w.home(), wd)];
+                let commute = self.travel.minutes[(home, wd)];
                 for s in scopes(wd, wc) {
                     let a = &mut acc[s];
                     a.workers_here += 1.0;
-                    a.wage_sum += w.wage;
+                    a.wage_sum += hh.wage[i];
                     a.commute_sum += commute;
-                    let elsewhere = if s == zone {
-                        !res_cluster
-                    } else {
-                        w.home() != wd
-                    };
+                    let elsewhere = if s == zone { !res_cluster } else { home != wd };
                     if elsewhere {
                         a.living_elsewhere += 1.0;
-                        a.elsewhere_children += w.children as f64;
+                        a.elsewhere_children += children;
                     }
                 }
-                let rent = match w.tenure {
-                    Tenure::Market => self.districts[w.home()].market_rent,
+                let rent = match hh.tenure[i] {
+                    Tenure::Market => self.districts[home].market_rent,
                     Tenure::Owned => {
-                        self.districts[w.home()].market_rent * self.s.housing.ownership_cost_share
+                        self.districts[home].market_rent * self.s.housing.ownership_cost_share
                     }
                     Tenure::PublicRental => {
-                        self.districts[w.home()].market_rent
+                        self.districts[home].market_rent
                             * (1.0 - self.s.policy.public_rental_rent_discount)
                     }
                     Tenure::Resettlement => self.s.housing.resettlement_rent_cny_month,
                     Tenure::Dormitory => self.s.housing.dormitory_rent_cny_month,
                     Tenure::RuralHome => {
-                        if w.origin == super::agents::Origin::LocalRural {
+                        if hh.origin[i] == super::agents::Origin::LocalRural {
                             0.0
                         } else {
                             self.s.housing.rural_rent_cny_month
                         }
                     }
                 };
-                for s in scopes(w.home(), res_cluster) {
-                    acc[s].rent_sum += rent / w.wage.max(1.0);
+                for s in scopes(home, res_cluster) {
+                    acc[s].rent_sum += rent / hh.wage[i].max(1.0);
                     acc[s].rent_n += 1.0;
                 }
             }
@@ -1137,7 +1136,7 @@ impl Simulation {
                     }
                 }
                 push("price_index", ratio(pv, v));
-                push("worker_agents", self.workers.len() as f64);
+                push("worker_agents", self.households.len() as f64);
                 let [zone_gov, city_gov] = &self.accounts;
                 let both = |f: fn(&super::public::Government) -> f64| f(zone_gov) + f(city_gov);
                 let revenue = both(|g| g.annual_revenue());
@@ -1189,7 +1188,7 @@ impl Simulation {
                 );
                 push(
                     "high_skill_workers",
-                    self.workers.iter().filter(|w| w.skill == 2).count() as f64,
+                    self.households.skill.iter().filter(|&&k| k == 2).count() as f64,
                 );
                 push("rural_reserve", self.pools.rural_reserve.iter().sum());
                 push("migrant_pool", self.pools.migrant_pool);

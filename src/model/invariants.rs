@@ -40,7 +40,7 @@ pub fn check(sim: &Simulation) -> Result<(), Violation> {
     // People: each firm's headcount equals the workers naming it; statuses sum to the stock.
     let mut headcount = vec![[0u32; 3]; sim.firms.len()];
     let (mut employed, mut unemployed, mut training) = (0usize, 0usize, 0usize);
-    for w in &sim.workers {
+    for w in sim.households.rows() {
         if w.employer != NO_FIRM {
             let f = w.employer as usize;
             if f >= sim.firms.len() {
@@ -67,12 +67,12 @@ pub fn check(sim: &Simulation) -> Result<(), Violation> {
             unemployed += 1;
         }
     }
-    if employed + unemployed + training != sim.workers.len() {
+    if employed + unemployed + training != sim.households.len() {
         return fail(
             "people.status_sum",
             format!(
                 "employed {employed} + unemployed {unemployed} + training {training} != {} workers",
-                sim.workers.len()
+                sim.households.len()
             ),
         );
     }
@@ -90,7 +90,7 @@ pub fn check(sim: &Simulation) -> Result<(), Violation> {
 
     // Housing: occupied ≤ built, by type and district.
     let mut occupied = vec![[0u32; Tenure::STOCKS]; sim.districts.len()];
-    for w in &sim.workers {
+    for w in sim.households.rows() {
         occupied[w.home()][w.tenure.stock()] += 1;
     }
     for (di, d) in sim.districts.iter().enumerate() {
@@ -193,7 +193,7 @@ pub fn check(sim: &Simulation) -> Result<(), Violation> {
             }
         }
     }
-    for w in &sim.workers {
+    for w in sim.households.rows() {
         if !w.wage.is_finite() || !w.reservation.is_finite() {
             return fail("finite.worker", "a worker has a non-finite wage".into());
         }
@@ -249,11 +249,11 @@ mod tests {
     fn headcount_mismatch_is_caught() {
         let mut sim = short_sim(2);
         let i = sim
-            .workers
-            .iter()
+            .households
+            .rows()
             .position(|w| w.employer != NO_FIRM)
             .expect("someone works");
-        let f = sim.workers[i].employer as usize;
+        let f = sim.households.employer[i] as usize;
         sim.firms[f].employees[0] += 1;
         assert_eq!(violated(&sim), "people.headcount");
     }
@@ -262,11 +262,11 @@ mod tests {
     fn worker_of_closed_firm_is_caught() {
         let mut sim = short_sim(2);
         let i = sim
-            .workers
-            .iter()
+            .households
+            .rows()
             .position(|w| w.employer != NO_FIRM)
             .expect("someone works");
-        let f = sim.workers[i].employer as usize;
+        let f = sim.households.employer[i] as usize;
         sim.firms[f].status = FirmStatus::Exited;
         assert_eq!(violated(&sim), "people.employer_operating");
     }
@@ -275,11 +275,11 @@ mod tests {
     fn overfull_housing_is_caught() {
         let mut sim = short_sim(2);
         let i = sim
-            .workers
-            .iter()
+            .households
+            .rows()
             .position(|w| w.tenure == Tenure::Dormitory)
             .expect("someone in a dormitory");
-        let d = sim.workers[i].home();
+        let d = sim.households.home(i);
         sim.districts[d].housing[Tenure::Dormitory as usize] = 0.0;
         assert_eq!(violated(&sim), "housing.occupied_le_built");
     }

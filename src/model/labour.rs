@@ -2,197 +2,432 @@
 //! search process on the agents: each searcher samples a few vacancies of its skill, ranks them
 //! by income net of commuting cost, and takes the best acceptable one if it is still open.
 //! Cost is O(searchers × samples + vacancies).
+//!
+//! A submodel on explicit state: [`labour_market`] reads a [`LabourContext`] and last month's
+//! [`Tightness`], and writes the wage index, the firms' headcounts, vacancies and premiums, and
+//! the households' jobs. Nothing else.
 
-use super::Simulation;
-use super::agents::{FirmStatus, NO_FIRM};
-use super::streams::Draw;
+use super::Households;
+use super::agents::{Firm, FirmStatus, NO_FIRM};
+use super::streams::{Draw, Stream, Streams};
+use crate::scenario::LabourSpec;
+use nalgebra::DMatrix;
+use rand::Rng as _;
 
-impl Simulation {
-    /// Monthly income a worker of `skill` gets from a firm: wage plus the talent top-up paid by
-    /// the budget to high-skill workers in cluster zones (R2.5).
-    pub(crate) fn income_from(&self, fi: usize, skill: usize) -> f64 {
-        let firm = &self.firms[fi];
-        let wage = self.firm_wage(firm, skill);
-        if skill == 2 && self.is_cluster(firm.district) {
-            wage * (1.0 + self.s.policy.talent_salary_topup_share)
+/// What the labour market reads of the world in a month.
+pub(crate) struct LabourContext<'a> {
+    pub labour: &'a LabourSpec,
+    /// Wage premium rules of the firms: step up when a position stays open, monthly decay, cap.
+    pub premium_step: f64,
+    pub premium_decay: f64,
+    pub premium_cap: f64,
+    /// Share of the high-skill wage the budget adds in cluster zones (R2.5).
+    pub talent_topup: f64,
+    /// Vacancies a searcher samples (its fraction is drawn): the base, employment services and
+    /// the digital infrastructure's reach.
+    pub samples: f64,
+    pub is_cluster: &'a [bool],
+    /// Travel minutes between districts (home → work).
+    pub minutes: &'a DMatrix<f64>,
+    /// The cluster zone nearest to each district: the labour market a household looks to after
+    /// working there.
+    pub nearest_cluster: &'a [usize],
+    pub outside_wage: [f64; 3],
+    pub streams: &'a Streams,
+    pub month: u32,
+}
+
+/// Last month's labour-market aggregates that set this month's wage movement, by skill.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Tightness {
+    pub vacancies: [f64; 3],
+    pub unemployed: [f64; 3],
+    pub employed: [f64; 3],
+}
+
+/// What one month of the labour market did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct LabourOutcome {
+    pub hires: u32,
+    pub searchers: u32,
+    /// Positions still open after matching.
+    pub unfilled_vacancies: u32,
+}
+
+impl LabourContext<'_> {
+    /// Wage a firm offers a worker of `skill`: the regional index plus the firm's premium.
+    #[inline]
+    pub fn offered_wage(wage_index: &[f64; 3], firm: &Firm, skill: usize) -> f64 {
+        wage_index[skill] * (1.0 + firm.wage_premium[skill])
+    }
+
+    /// Monthly income from a firm: its wage plus the talent top-up paid to high-skill workers in
+    /// cluster zones.
+    #[inline]
+    fn income(&self, wage_index: &[f64; 3], firm: &Firm, skill: usize) -> f64 {
+        let wage = Self::offered_wage(wage_index, firm, skill);
+        if skill == 2 && self.is_cluster[firm.district] {
+            wage * (1.0 + self.talent_topup)
         } else {
             wage
         }
     }
 
-    pub(crate) fn commute_cost(&self, from: usize, to: usize) -> f64 {
-        self.travel.minutes[(from, to)] * self.s.labour.commute_value_cny_per_minute_month
+    #[inline]
+    fn commute_cost(&self, from: usize, to: usize) -> f64 {
+        self.minutes[(from, to)] * self.labour.commute_value_cny_per_minute_month
     }
+}
 
-    // Kept out of line: each step shows by name in a profile.
-    #[inline(never)]
-    pub(crate) fn labour_market(&mut self) {
-        let l = self.s.labour.clone();
-        // Wages: each skill's index closes part of its gap to the outside wage and moves with
-        // last month's tightness (vacancies vs unemployed).
+/// One month of the labour market: wages, premiums, separations, search and matching.
+pub(crate) fn labour_market(
+    ctx: &LabourContext,
+    last: &Tightness,
+    wage_index: &mut [f64; 3],
+    firms: &mut [Firm],
+    hh: &mut Households,
+) -> LabourOutcome {
+    let l = ctx.labour;
+    // Wages: each skill's index closes part of its gap to the outside wage and moves with last
+    // month's tightness (vacancies vs unemployed).
+    for k in 0..3 {
+        let tight = (last.vacancies[k] - last.unemployed[k]) / (last.employed[k] + 1.0);
+        let w = &mut wage_index[k];
+        *w += l.outside_wage_pull_per_month * (ctx.outside_wage[k] - *w);
+        let bound = l.wage_tightness_bound;
+        *w *= 1.0 + l.wage_tightness_response * tight.clamp(-bound, bound);
+    }
+    // Premiums decay; unfilled positions (below) push them up again.
+    for f in firms.iter_mut() {
+        if f.status == FirmStatus::Operating {
+            for p in &mut f.wage_premium {
+                *p = (*p - ctx.premium_decay).max(0.0);
+            }
+        }
+    }
+    separations(ctx, wage_index, firms, hh);
+    // Vacancy lists by skill: one entry per open position.
+    let mut open: Vec<[u32; 3]> = firms
+        .iter()
+        .map(|f| if f.is_active() { f.vacancies } else { [0; 3] })
+        .collect();
+    let mut lists: [Vec<u32>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for (fi, v) in open.iter().enumerate() {
         for k in 0..3 {
-            let tight =
-                (self.prev.vacancies[k] - self.prev.unemployed[k]) / (self.prev.employed[k] + 1.0);
-            let w = &mut self.wage_index[k];
-            *w += l.outside_wage_pull_per_month * (self.outside_wage[k] - *w);
-            let bound = l.wage_tightness_bound;
-            *w *= 1.0 + l.wage_tightness_response * tight.clamp(-bound, bound);
+            lists[k].extend(std::iter::repeat_n(fi as u32, v[k] as usize));
         }
-        // Premiums decay; unfilled positions (below) push them up again.
-        let step = self.s.firms.wage_premium_step;
-        let decay = self.s.firms.wage_premium_decay_per_month;
-        let cap = self.s.firms.wage_premium_max;
-        for f in &mut self.firms {
-            if f.status != FirmStatus::Operating {
-                continue;
-            }
-            for k in 0..3 {
-                f.wage_premium[k] = (f.wage_premium[k] - decay).max(0.0);
-            }
+    }
+    let searchers = search_queue(ctx, hh);
+    let mut hires = 0u32;
+    for (i, mut draws) in searchers
+        .iter()
+        .map(|&(_, i, ref s)| (i as usize, s.clone()))
+    {
+        let k = usize::from(hh.skill[i]);
+        if lists[k].is_empty() {
+            continue;
         }
-        // Lay-offs and quits.
-        for i in 0..self.workers.len() {
-            let e = self.workers[i].employer;
-            if e == NO_FIRM {
-                continue;
-            }
-            let k = self.workers[i].skill as usize;
-            let fi = e as usize;
-            let p = self.firms[fi].layoff_prob[k];
-            let mut draws = self
-                .streams
-                .open(Draw::Separation, self.workers[i].key, self.month);
-            let laid_off = draws.chance(p);
-            let quits = draws.chance(l.quit_rate_per_month) && !laid_off;
-            if laid_off || quits {
-                self.firms[fi].employees[k] -= 1;
-                let w = &mut self.workers[i];
-                w.employer = NO_FIRM;
-                w.wage = 0.0;
-                w.months_unemployed = 0;
-                w.months_employed = 0;
-                w.reservation = self.wage_index[k] * l.reservation_wage_share_of_market;
-                w.review_residence = true;
-            }
-        }
-        // Vacancy lists by skill: one entry per open position.
-        let mut open: Vec<[u32; 3]> = self
-            .firms
-            .iter()
-            .map(|f| if f.is_active() { f.vacancies } else { [0; 3] })
-            .collect();
-        let mut lists: [Vec<u32>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-        for (fi, v) in open.iter().enumerate() {
-            for k in 0..3 {
-                for _ in 0..v[k] {
-                    lists[k].push(fi as u32);
-                }
-            }
-        }
-        // Searchers: the unemployed (not in training) and a share of the employed.
-        // Each searcher's draws (whether to search on the job, then the vacancies sampled) come
-        // from its own stream of the month; the queue order from another (see `shuffle`).
-        let mut searchers: Vec<usize> = Vec::new();
-        for i in 0..self.workers.len() {
-            let w = &self.workers[i];
-            if w.in_training() {
-                continue;
-            }
-            let looks = self
-                .streams
-                .open(Draw::Search, w.key, self.month)
-                .chance(l.on_the_job_search_share);
-            if !w.is_employed() || looks {
-                searchers.push(i);
-            }
-        }
-        self.shuffle(&mut searchers, Draw::SearchOrder);
-        let services = self.s.policy.employment_service_cny_per_year
-            / l.employment_service_reference_cny_per_year;
-        let extra = l.employment_service_extra_samples * services / (1.0 + services);
-        let digital_q = {
-            let cluster = self.main_cluster;
-            self.infrastructure_quality(self.districts[cluster].digital, cluster)
+        let n = ctx.samples.floor() as usize + usize::from(draws.chance(ctx.samples.fract()));
+        let residence = hh.home(i);
+        let current = hh.employer[i];
+        let current_net = if current != NO_FIRM {
+            let firm = &firms[current as usize];
+            ctx.income(wage_index, firm, k) - ctx.commute_cost(residence, firm.district)
+        } else {
+            hh.reservation[i]
         };
-        let samples_f = l.vacancies_sampled as f64 + extra + digital_q;
-        let mut hires = 0u32;
-        for &i in &searchers {
-            let k = self.workers[i].skill as usize;
-            if lists[k].is_empty() {
+        let mut best: Option<(u32, f64)> = None;
+        for _ in 0..n {
+            let fi = lists[k][draws.index(lists[k].len())];
+            if open[fi as usize][k] == 0 || fi == current {
                 continue;
             }
-            let mut draws = self
+            let firm = &firms[fi as usize];
+            if ctx.minutes[(residence, firm.district)] > l.max_commute_minutes {
+                continue;
+            }
+            let net = ctx.income(wage_index, firm, k) - ctx.commute_cost(residence, firm.district);
+            if best.is_none_or(|(_, b)| net > b) {
+                best = Some((fi, net));
+            }
+        }
+        let Some((fi, net)) = best else { continue };
+        if net < current_net {
+            continue;
+        }
+        open[fi as usize][k] -= 1;
+        if current != NO_FIRM {
+            firms[current as usize].employees[k] -= 1;
+        }
+        hire(hh, firms, wage_index, ctx.nearest_cluster, i, fi as usize);
+        hires += 1;
+    }
+    // Unfilled positions push the firm's wage premium up for next month.
+    let mut unfilled = 0;
+    for (f, v) in firms.iter_mut().zip(&open) {
+        if !f.is_active() {
+            continue;
+        }
+        for k in 0..3 {
+            if v[k] > 0 {
+                f.wage_premium[k] = (f.wage_premium[k] + ctx.premium_step).min(ctx.premium_cap);
+            }
+        }
+        f.vacancies = *v;
+        unfilled += v.iter().sum::<u32>();
+    }
+    LabourOutcome {
+        hires,
+        searchers: searchers.len() as u32,
+        unfilled_vacancies: unfilled,
+    }
+}
+
+/// Lay-offs (each firm's probability by skill) and quits, from each employed worker's own stream.
+fn separations(
+    ctx: &LabourContext,
+    wage_index: &[f64; 3],
+    firms: &mut [Firm],
+    hh: &mut Households,
+) {
+    let l = ctx.labour;
+    for i in 0..hh.len() {
+        let e = hh.employer[i];
+        if e == NO_FIRM {
+            continue;
+        }
+        let k = usize::from(hh.skill[i]);
+        let firm = &mut firms[e as usize];
+        let mut draws = ctx.streams.open(Draw::Separation, hh.key[i], ctx.month);
+        let laid_off = draws.chance(firm.layoff_prob[k]);
+        let quits = draws.chance(l.quit_rate_per_month) && !laid_off;
+        if laid_off || quits {
+            firm.employees[k] -= 1;
+            hh.employer[i] = NO_FIRM;
+            hh.wage[i] = 0.0;
+            hh.months_unemployed[i] = 0;
+            hh.months_employed[i] = 0;
+            hh.reservation[i] = wage_index[k] * l.reservation_wage_share_of_market;
+            hh.review_residence[i] = true;
+        }
+    }
+}
+
+/// The searchers of the month in queue order, each with its search stream after the draw that
+/// decided whether it searches: the unemployed (not in training) and a share of the employed.
+/// The order is a random key per household and month (its place does not move when others join
+/// or leave the queue), ties broken by the household's key.
+fn search_queue(ctx: &LabourContext, hh: &Households) -> Vec<(u64, u64, Stream)> {
+    let mut queue: Vec<(u64, u64, Stream)> = Vec::new();
+    for i in 0..hh.len() {
+        if hh.in_training(i) {
+            continue;
+        }
+        let key = hh.key[i];
+        let mut draws = ctx.streams.open(Draw::Search, key, ctx.month);
+        let looks = draws.chance(ctx.labour.on_the_job_search_share);
+        if !hh.is_employed(i) || looks {
+            let order = ctx
                 .streams
-                .open(Draw::Search, self.workers[i].key, self.month);
-            let _on_the_job = draws.unit();
-            let n = samples_f.floor() as usize + usize::from(draws.chance(samples_f.fract()));
-            let residence = self.workers[i].home();
-            let current = self.workers[i].employer;
-            let current_net = if current != NO_FIRM {
-                self.income_from(current as usize, k)
-                    - self.commute_cost(residence, self.firms[current as usize].district)
-            } else {
-                self.workers[i].reservation
-            };
-            let mut best: Option<(u32, f64)> = None;
-            for _ in 0..n {
-                let fi = lists[k][draws.index(lists[k].len())];
-                if open[fi as usize][k] == 0 || fi == current {
-                    continue;
-                }
-                let district = self.firms[fi as usize].district;
-                if self.travel.minutes[(residence, district)] > l.max_commute_minutes {
-                    continue;
-                }
-                let net = self.income_from(fi as usize, k) - self.commute_cost(residence, district);
-                if best.is_none_or(|(_, b)| net > b) {
-                    best = Some((fi, net));
-                }
-            }
-            let Some((fi, net)) = best else { continue };
-            if net < current_net {
-                continue;
-            }
-            open[fi as usize][k] -= 1;
-            if current != NO_FIRM {
-                self.firms[current as usize].employees[k] -= 1;
-            }
-            self.hire(i, fi as usize);
-            hires += 1;
+                .open(Draw::SearchOrder, key, ctx.month)
+                .next_u64();
+            queue.push((order, i as u64, draws));
         }
-        // Unfilled positions push the firm's wage premium up for next month.
-        for (fi, v) in open.iter().enumerate() {
-            let f = &mut self.firms[fi];
-            if !f.is_active() {
-                continue;
-            }
-            for k in 0..3 {
-                if v[k] > 0 {
-                    f.wage_premium[k] = (f.wage_premium[k] + step).min(cap);
-                }
-            }
-            f.vacancies = *v;
-            self.counters.unfilled_vacancies += v.iter().sum::<u32>();
-        }
-        self.counters.hires += hires;
-        self.prev.hires = hires as f64;
-        self.prev.searchers = searchers.len() as f64;
+    }
+    // Sorting by (order draw, household key) as the queue always has; the key is looked up only
+    // on a tie of the 64-bit draws.
+    queue.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| hh.key[a.1 as usize].cmp(&hh.key[b.1 as usize]))
+    });
+    queue
+}
+
+/// Household `i` takes a job at firm `fi` (its old employer, if any, has already let it go): the
+/// firm's headcount, the offered wage, and the cluster zone it will look to from now on.
+pub(crate) fn hire(
+    hh: &mut Households,
+    firms: &mut [Firm],
+    wage_index: &[f64; 3],
+    nearest_cluster: &[usize],
+    i: usize,
+    fi: usize,
+) {
+    let k = usize::from(hh.skill[i]);
+    let firm = &mut firms[fi];
+    firm.employees[k] += 1;
+    hh.wage[i] = LabourContext::offered_wage(wage_index, firm, k);
+    hh.anchor[i] = nearest_cluster[firm.district] as u16;
+    let moved_job = hh.employer[i] != NO_FIRM;
+    hh.employer[i] = fi as u32;
+    hh.months_unemployed[i] = 0;
+    if !moved_job {
+        hh.months_employed[i] = 0;
+    }
+    hh.review_residence[i] = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::agents::{Origin, Worker};
+    use crate::model::world::Tenure;
+
+    /// Two districts 10 minutes apart, district 1 a cluster zone.
+    struct World {
+        labour: LabourSpec,
+        minutes: DMatrix<f64>,
+        is_cluster: Vec<bool>,
+        nearest_cluster: Vec<usize>,
+        streams: Streams,
     }
 
-    pub(crate) fn hire(&mut self, i: usize, fi: usize) {
-        let k = self.workers[i].skill as usize;
-        self.firms[fi].employees[k] += 1;
-        let wage = self.firm_wage(&self.firms[fi], k);
-        let anchor = self.nearest_cluster[self.firms[fi].district] as u16;
-        let w = &mut self.workers[i];
-        w.anchor = anchor;
-        let moved_job = w.employer != NO_FIRM;
-        w.employer = fi as u32;
-        w.wage = wage;
-        w.months_unemployed = 0;
-        if !moved_job {
-            w.months_employed = 0;
+    fn world() -> World {
+        let labour = crate::scenario::load_builtin()
+            .expect("baseline")
+            .spec()
+            .labour
+            .clone();
+        World {
+            labour,
+            minutes: DMatrix::from_row_slice(2, 2, &[5.0, 10.0, 10.0, 5.0]),
+            is_cluster: vec![false, true],
+            nearest_cluster: vec![1, 1],
+            streams: Streams::new(9),
         }
-        w.review_residence = true;
+    }
+
+    fn ctx(w: &World) -> LabourContext<'_> {
+        LabourContext {
+            labour: &w.labour,
+            premium_step: 0.01,
+            premium_decay: 0.001,
+            premium_cap: 0.3,
+            talent_topup: 0.0,
+            samples: 4.0,
+            is_cluster: &w.is_cluster,
+            minutes: &w.minutes,
+            nearest_cluster: &w.nearest_cluster,
+            outside_wage: [3000.0, 4500.0, 8000.0],
+            streams: &w.streams,
+            month: 3,
+        }
+    }
+
+    fn firm(district: usize, vacancies: [u32; 3], premium: f64) -> Firm {
+        let mut f = crate::model::tests::blank_firm(district);
+        f.vacancies = vacancies;
+        f.wage_premium = [premium; 3];
+        f
+    }
+
+    fn searcher(key: u64, skill: u8) -> Worker {
+        Worker {
+            key,
+            skill,
+            origin: Origin::Migrant,
+            residence: 0,
+            anchor: 1,
+            tenure: Tenure::RuralHome,
+            employer: NO_FIRM,
+            wage: 0.0,
+            reservation: 1000.0,
+            months_unemployed: 4,
+            months_employed: 0,
+            settled: false,
+            children: 0,
+            children_with: false,
+            training_left: 0,
+            ordered_by: NO_FIRM,
+            review_residence: false,
+        }
+    }
+
+    /// Three unemployed low-skill workers, one firm with two low-skill openings: exactly two are
+    /// hired, the headcount matches the households that name the firm, and nobody in training
+    /// searches.
+    #[test]
+    fn openings_are_filled_once_and_headcounts_follow() {
+        let w = world();
+        let mut firms = vec![firm(1, [2, 0, 0], 0.1)];
+        let mut hh = Households::default();
+        for key in 0..3 {
+            hh.push(searcher(key, 0));
+        }
+        let mut trainee = searcher(99, 0);
+        trainee.training_left = 3;
+        hh.push(trainee);
+        let mut wages = [3000.0, 4500.0, 8000.0];
+        let out = labour_market(
+            &ctx(&w),
+            &Tightness::default(),
+            &mut wages,
+            &mut firms,
+            &mut hh,
+        );
+        assert_eq!(out.searchers, 3);
+        assert_eq!(out.hires, 2);
+        assert_eq!(out.unfilled_vacancies, 0);
+        assert_eq!(firms[0].employees, [2, 0, 0]);
+        let hired: Vec<usize> = (0..hh.len()).filter(|&i| hh.employer[i] == 0).collect();
+        assert_eq!(hired.len(), 2);
+        assert!(!hired.contains(&3), "the trainee does not search");
+        for &i in &hired {
+            assert!(hh.wage[i] > 3000.0, "the premium is paid: {}", hh.wage[i]);
+            assert!(hh.review_residence[i]);
+            assert_eq!(hh.anchor[i], 1);
+        }
+    }
+
+    /// A job beyond the commuting limit is never taken, and an unfilled opening raises the
+    /// firm's premium for next month.
+    #[test]
+    fn jobs_out_of_reach_stay_open_and_raise_the_premium() {
+        let mut w = world();
+        w.minutes[(0, 1)] = w.labour.max_commute_minutes + 1.0;
+        let mut firms = vec![firm(1, [1, 0, 0], 0.1)];
+        let mut hh = Households::default();
+        hh.push(searcher(1, 0));
+        let mut wages = [3000.0, 4500.0, 8000.0];
+        let out = labour_market(
+            &ctx(&w),
+            &Tightness::default(),
+            &mut wages,
+            &mut firms,
+            &mut hh,
+        );
+        assert_eq!(out.hires, 0);
+        assert_eq!(out.unfilled_vacancies, 1);
+        assert!((firms[0].wage_premium[0] - (0.1 - 0.001 + 0.01)).abs() < 1e-12);
+    }
+
+    /// A tight market (more vacancies than unemployed) raises the wage index, a slack one lowers it.
+    #[test]
+    fn wages_follow_tightness() {
+        let w = world();
+        let mut hh = Households::default();
+        let mut firms: Vec<Firm> = Vec::new();
+        let run = |tightness: Tightness, hh: &mut Households, firms: &mut Vec<Firm>| {
+            let mut wages = [3000.0, 4500.0, 8000.0];
+            labour_market(&ctx(&w), &tightness, &mut wages, firms, hh);
+            wages
+        };
+        let tight = Tightness {
+            vacancies: [500.0; 3],
+            unemployed: [10.0; 3],
+            employed: [1000.0; 3],
+        };
+        let slack = Tightness {
+            vacancies: [10.0; 3],
+            unemployed: [500.0; 3],
+            employed: [1000.0; 3],
+        };
+        let (up, down) = (
+            run(tight, &mut hh, &mut firms),
+            run(slack, &mut hh, &mut firms),
+        );
+        for k in 0..3 {
+            assert!(up[k] > down[k], "skill {k}: {} vs {}", up[k], down[k]);
+        }
     }
 }

@@ -144,13 +144,15 @@ impl Simulation {
         let mut district_unemployed = vec![0.0; nd];
         let mut consumption = vec![0.0; nd];
         let share = self.s.households.consumption_share_of_income;
-        for w in &self.workers {
-            if w.is_employed() {
-                employed[w.skill as usize] += 1.0;
-                consumption[w.home()] += w.wage * share;
-            } else if !w.in_training() {
-                unemployed[w.skill as usize] += 1.0;
-                district_unemployed[w.home()] += 1.0;
+        let hh = &self.households;
+        for i in 0..hh.len() {
+            let k = usize::from(hh.skill[i]);
+            if hh.is_employed(i) {
+                employed[k] += 1.0;
+                consumption[hh.home(i)] += hh.wage[i] * share;
+            } else if !hh.in_training(i) {
+                unemployed[k] += 1.0;
+                district_unemployed[hh.home(i)] += 1.0;
             }
         }
         self.prev.employment = employment;

@@ -14,6 +14,7 @@ pub mod costs;
 pub mod coupling;
 pub mod detmath;
 mod entry;
+pub mod households;
 pub mod indicators;
 pub mod invariants;
 mod labour;
@@ -32,6 +33,7 @@ use crate::scenario::{DistrictKind, Premises, Scenario, ScenarioFile};
 use agents::{Firm, FirmStatus, NO_FIRM, Origin, Worker};
 pub use budget::{CITY, ZONE};
 use detmath::DetMath;
+pub use households::Households;
 use indicators::MonthRecord;
 use people::rural_reserve_by_district;
 use public::{Delivery, Government, GuaranteeFund};
@@ -160,7 +162,8 @@ pub struct Simulation {
     pub(crate) economy: Economy,
     pub(crate) travel: Travel,
     pub(crate) firms: Vec<Firm>,
-    pub(crate) workers: Vec<Worker>,
+    /// The worker households, in columns.
+    pub(crate) households: Households,
     /// The zone account and the city budget ([`budget::ZONE`], [`budget::CITY`]).
     pub(crate) accounts: [Government; 2],
     pub(crate) costs: costs::PublicCosts,
@@ -275,7 +278,7 @@ impl Simulation {
             economy,
             travel,
             firms: Vec::new(),
-            workers: Vec::new(),
+            households: Households::default(),
             s,
         };
         sim.initialise();
@@ -294,8 +297,8 @@ impl Simulation {
     pub fn firms(&self) -> &[Firm] {
         &self.firms
     }
-    pub fn workers(&self) -> &[Worker] {
-        &self.workers
+    pub fn households(&self) -> &Households {
+        &self.households
     }
     pub fn districts(&self) -> &[District] {
         &self.districts
@@ -326,7 +329,7 @@ impl Simulation {
 
     /// Worker agents now.
     pub fn worker_count(&self) -> usize {
-        self.workers.len()
+        self.households.len()
     }
 
     /// One month of the labour market alone (wages, separations, search and matching) on the
@@ -336,6 +339,55 @@ impl Simulation {
     pub fn labour_market_alone(&mut self) -> usize {
         self.labour_market();
         self.prev.searchers as usize
+    }
+
+    /// Step 6 on the state it reads and writes (`labour::labour_market`).
+    #[inline(never)]
+    fn labour_market(&mut self) {
+        let l = &self.s.labour;
+        let services = self.s.policy.employment_service_cny_per_year
+            / l.employment_service_reference_cny_per_year;
+        let extra = l.employment_service_extra_samples * services / (1.0 + services);
+        let cluster = self.main_cluster;
+        let digital_q = self.infrastructure_quality(self.districts[cluster].digital, cluster);
+        let is_cluster: Vec<bool> = (0..self.districts.len())
+            .map(|d| self.is_cluster(d))
+            .collect();
+        let ctx = labour::LabourContext {
+            labour: &self.s.labour,
+            premium_step: self.s.firms.wage_premium_step,
+            premium_decay: self.s.firms.wage_premium_decay_per_month,
+            premium_cap: self.s.firms.wage_premium_max,
+            talent_topup: self.s.policy.talent_salary_topup_share,
+            samples: l.vacancies_sampled as f64 + extra + digital_q,
+            is_cluster: &is_cluster,
+            minutes: &self.travel.minutes,
+            nearest_cluster: &self.nearest_cluster,
+            outside_wage: self.outside_wage,
+            streams: &self.streams,
+            month: self.month,
+        };
+        let tightness = labour::Tightness {
+            vacancies: self.prev.vacancies,
+            unemployed: self.prev.unemployed,
+            employed: self.prev.employed,
+        };
+        let out = labour::labour_market(
+            &ctx,
+            &tightness,
+            &mut self.wage_index,
+            &mut self.firms,
+            &mut self.households,
+        );
+        self.counters.unfilled_vacancies += out.unfilled_vacancies;
+        self.counters.hires += out.hires;
+        self.prev.hires = f64::from(out.hires);
+        self.prev.searchers = f64::from(out.searchers);
+    }
+
+    /// Cost of commuting from one district to another, CNY a month.
+    pub(crate) fn commute_cost(&self, from: usize, to: usize) -> f64 {
+        self.travel.minutes[(from, to)] * self.s.labour.commute_value_cny_per_minute_month
     }
     /// Label of the month about to be simulated (or last simulated, after the end), `YYYY-MM`.
     pub fn month_label(&self, month: u32) -> String {
@@ -402,9 +454,10 @@ impl Simulation {
     pub fn commuting_flows(&self) -> nalgebra::DMatrix<f64> {
         let n = self.districts.len();
         let mut flows = nalgebra::DMatrix::zeros(n, n);
-        for w in &self.workers {
-            if w.employer != agents::NO_FIRM {
-                flows[(w.home(), self.firms[w.employer as usize].district)] += 1.0;
+        let hh = &self.households;
+        for i in 0..hh.len() {
+            if hh.employer[i] != agents::NO_FIRM {
+                flows[(hh.home(i), self.firms[hh.employer[i] as usize].district)] += 1.0;
             }
         }
         flows
@@ -429,8 +482,8 @@ impl Simulation {
         self.advance_stocks(); // 3
         self.firm_entry(); // 4
         self.production_and_investment(); // 5
-        self.labour_market(); // 6
-        self.households(); // 7
+        self.labour_market(); // 6: wages, separations, search and matching
+        self.household_step(); // 7
         self.exit_and_land(); // 8
         let record = self.observe(); // 9
         #[cfg(debug_assertions)]
@@ -440,7 +493,7 @@ impl Simulation {
         self.peak_firms = self
             .peak_firms
             .max(self.firms.iter().filter(|f| f.holds_premises()).count());
-        self.peak_workers = self.peak_workers.max(self.workers.len());
+        self.peak_workers = self.peak_workers.max(self.households.len());
         self.month += 1;
         record
     }
@@ -612,7 +665,7 @@ impl Simulation {
         self.seed_environment(&probe);
         self.fund.capital = 0.0;
         self.peak_firms = self.firms.len();
-        self.peak_workers = self.workers.len();
+        self.peak_workers = self.households.len();
     }
 
     /// Market units beyond what modelled households occupy at the target occupancy are held by
@@ -786,47 +839,11 @@ impl Simulation {
         let tfp = self.economy.sectors[sector].base_tfp * scale.dpow(1.0 - theta);
         let id = self.next_firm_id;
         self.next_firm_id += 1;
-        Firm {
-            id,
-            key,
-            sector,
-            district,
-            status,
-            status_months: 0,
-            born_month: self.month as i64,
-            scale,
-            tfp,
-            capital: 0.0,
-            land_ha: 0.0,
-            floor_rented: 0.0,
-            employees: [0; 3],
-            vacancies: [0; 3],
-            layoff_prob: [0.0; 3],
-            wage_premium: [0.0; 3],
-            automation: 0.0,
-            cash: 0.0,
-            debt: 0.0,
-            guaranteed_debt: 0.0,
-            patents: 0,
-            high_tech: false,
-            anchor: false,
-            listed: false,
-            outside_equity: 0.0,
-            stalled: false,
-            loss_months: 0,
-            output: 0.0,
-            output_capital: 0.0,
-            output_employees: [0; 3],
-            output_cluster_employment: 0.0,
-            output_own_cluster_workers: 0,
-            counted_workers: 0,
-            value_added: 0.0,
-            profit: 0.0,
-            rd_spend: 0.0,
-            demand_base: 0.0,
-            rd_stock: 0.0,
-            rd_reference: 0.0,
-        }
+        let mut firm = Firm::new(id, key, sector, district, status);
+        firm.born_month = self.month as i64;
+        firm.scale = scale;
+        firm.tfp = tfp;
+        firm
     }
 
     fn create_initial_workers(&mut self) {
@@ -881,7 +898,7 @@ impl Simulation {
             w.months_employed =
                 draw.index(self.s.households.initial_months_employed_max as usize) as u16;
             self.firms[fi].employees[k] += 1;
-            self.workers.push(w);
+            self.households.push(w);
         }
         for j in 0..unemployed {
             let key = newcomer_key(Source::InitialWorker, 0, 1, j as u32);
@@ -899,31 +916,36 @@ impl Simulation {
                 chosen
             };
             let w = self.new_worker(o, None, key, self.main_cluster);
-            self.workers.push(w);
+            self.households.push(w);
         }
         // Initial residence: every household chooses once, in random order.
-        let mut order: Vec<usize> = (0..self.workers.len()).collect();
+        let mut order: Vec<usize> = (0..self.households.len()).collect();
         self.shuffle(&mut order, Draw::InitialOrder);
         for d in &mut self.districts {
             d.occupied = [0; Tenure::STOCKS];
         }
         self.refresh_residence_context();
+        // Nobody holds a unit yet: every household's choice below is its first.
+        for d in &mut self.districts {
+            d.occupied = [0; Tenure::STOCKS];
+        }
         for i in order {
             self.choose_residence(i, true);
         }
         let months_needed = self.s.households.settlement_months_employed;
-        for i in 0..self.workers.len() {
+        for i in 0..self.households.len() {
             // Urban locals are citizens already; others have settled if long employed and housed
             // in the city or zone (the monthly settlement rule, applied to the 2015 stock).
-            let w = &mut self.workers[i];
+            let hh = &mut self.households;
             let housed = matches!(
-                w.tenure,
+                hh.tenure[i],
                 Tenure::Market | Tenure::PublicRental | Tenure::Resettlement
             );
-            w.settled = w.origin == Origin::LocalUrban
-                || (u32::from(w.months_employed) >= months_needed && housed);
-            if w.settled && w.tenure == Tenure::Market && w.origin != Origin::LocalUrban {
-                w.tenure = Tenure::Owned;
+            hh.settled[i] = hh.origin[i] == Origin::LocalUrban
+                || (u32::from(hh.months_employed[i]) >= months_needed && housed);
+            if hh.settled[i] && hh.tenure[i] == Tenure::Market && hh.origin[i] != Origin::LocalUrban
+            {
+                hh.tenure[i] = Tenure::Owned;
             }
         }
         self.place_children();
@@ -1012,7 +1034,7 @@ impl Simulation {
     pub(crate) fn shuffle(&self, items: &mut [usize], draw: Draw) {
         let month = self.month;
         items.sort_by_cached_key(|&i| {
-            let key = self.workers[i].key;
+            let key = self.households.key[i];
             (self.streams.open(draw, key, month).next_u64(), key)
         });
     }

@@ -2,74 +2,413 @@
 //! rural reserve, the migrant pool and the city, residence and tenure choice, and where the
 //! children live (MODEL.md §4 "Households", "Families and schools").
 
-use super::Simulation;
-use super::agents::{NO_FIRM, Origin};
+use super::agents::{Firm, NO_FIRM, Origin, Worker};
 use super::budget::{CITY, ZONE};
 use super::costs::Cost;
 use super::detmath::DetMath;
+use super::labour::{LabourContext, hire};
+use super::streams::Streams;
 use super::streams::{Draw, Source, newcomer_key};
 use super::world::Tenure;
+use super::{Households, Simulation};
+use crate::scenario::HouseholdSpec;
 use crate::scenario::{DistrictKind, PublicRentalEligibility};
+use nalgebra::DMatrix;
 
-impl Simulation {
-    // Kept out of line: each step shows by name in a profile.
-    #[inline(never)]
-    pub(crate) fn households(&mut self) {
-        let h = self.s.households.clone();
-        let policy = self.s.policy.clone();
-        self.recount_occupancy();
-        self.refresh_residence_context();
-        // Spells, wages, the budget's talent top-ups.
-        let mut talent_topups = 0.0;
-        for i in 0..self.workers.len() {
-            let e = self.workers[i].employer;
-            if e != NO_FIRM {
-                let k = self.workers[i].skill as usize;
-                let wage = self.firm_wage(&self.firms[e as usize], k);
-                if k == 2 && self.is_cluster(self.firms[e as usize].district) {
-                    talent_topups += wage * policy.talent_salary_topup_share;
+/// Counts of one pass over the households: the occupancy of every housing stock, residents
+/// (households, the children living with them, background residents), school seats free for
+/// modelled children (seats less those of background children and of modelled children living
+/// with their parents outside rural districts), and households in training, per district.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Census {
+    pub occupied: Vec<[u32; Tenure::STOCKS]>,
+    pub residents: Vec<f64>,
+    pub free_seats: Vec<f64>,
+    pub in_training: Vec<f64>,
+}
+
+/// The [`Census`] of the households, in one pass.
+///
+/// A submodel on explicit state: it reads the households and three per-district inputs and
+/// nothing else, so a test can give it a hand-made world.
+pub(crate) fn census(
+    hh: &Households,
+    background_residents: &[f64],
+    school_seats: &[f64],
+    rural: &[bool],
+    background_children_per_resident: f64,
+) -> Census {
+    let nd = background_residents.len();
+    let mut occupied = vec![[0u32; Tenure::STOCKS]; nd];
+    let mut residents = background_residents.to_vec();
+    let mut free_seats: Vec<f64> = school_seats
+        .iter()
+        .zip(background_residents)
+        .map(|(seats, people)| seats - people * background_children_per_resident)
+        .collect();
+    let mut in_training = vec![0.0; nd];
+    for i in 0..hh.len() {
+        let r = hh.home(i);
+        occupied[r][hh.tenure[i].stock()] += 1;
+        let with = hh.children_with[i];
+        let children = f64::from(hh.children[i]);
+        residents[r] += 1.0 + if with { children } else { 0.0 };
+        if with && !rural[r] {
+            free_seats[r] -= children;
+        }
+        if hh.in_training(i) {
+            in_training[r.min(nd - 1)] += 1.0;
+        }
+    }
+    Census {
+        occupied,
+        residents,
+        free_seats,
+        in_training,
+    }
+}
+
+/// What the monthly round of spells, training and settlement reads.
+pub(crate) struct SpellContext<'a> {
+    pub streams: &'a Streams,
+    pub month: u32,
+    pub is_cluster: &'a [bool],
+    pub rural: &'a [bool],
+    pub minutes: &'a DMatrix<f64>,
+    pub nearest_cluster: &'a [usize],
+    /// The cluster zone with the most 2015 employment: trainees must live within reach of it.
+    pub main_cluster: usize,
+    pub max_commute_minutes: f64,
+    pub talent_topup: f64,
+    pub reservation_decay: f64,
+    pub training_success: f64,
+    pub training_enrol: f64,
+    pub training_months: u8,
+    pub training_seats: f64,
+    pub order_training_share: f64,
+    /// Active firms with open positions of each skill: who orders a course one skill up.
+    pub ordering: &'a [Vec<usize>; 3],
+    pub settlement_months: u32,
+    pub settlement_rate: f64,
+}
+
+/// What the round of spells, training and settlement did.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct SpellOutcome {
+    /// Talent top-ups the budget owes this month (CNY).
+    pub talent_topups: f64,
+    /// Courses that ended this month.
+    pub trained: u32,
+    /// New courses ordered by a firm (each costs the order-training fee).
+    pub ordered_courses: u32,
+}
+
+/// One pass over the households: wages and spells, then training (courses end, with a hire by
+/// the firm that ordered it; the unemployed enrol while seats last), then settlement (市民化).
+/// `in_training` is the number of trainees at the start of the month.
+pub(crate) fn spells_training_settlement(
+    ctx: &SpellContext,
+    in_training: f64,
+    wage_index: &[f64; 3],
+    firms: &mut [Firm],
+    hh: &mut Households,
+) -> SpellOutcome {
+    let mut out = SpellOutcome::default();
+    let mut used = in_training;
+    for i in 0..hh.len() {
+        // Spells and wages.
+        let e = hh.employer[i];
+        if e != NO_FIRM {
+            let k = usize::from(hh.skill[i]);
+            let firm = &firms[e as usize];
+            let wage = LabourContext::offered_wage(wage_index, firm, k);
+            if k == 2 && ctx.is_cluster[firm.district] {
+                out.talent_topups += wage * ctx.talent_topup;
+            }
+            hh.wage[i] = wage;
+            hh.months_employed[i] += 1;
+        } else if !hh.in_training(i) {
+            hh.months_unemployed[i] += 1;
+            hh.reservation[i] *= 1.0 - ctx.reservation_decay;
+        }
+        // Training. Draws: success (or enrolment), whether the course is ordered, which firm
+        // orders it; the stream is keyed, so opening it only where a draw is taken changes nothing.
+        let draws = || ctx.streams.open(Draw::Training, hh.key[i], ctx.month);
+        if hh.in_training(i) {
+            hh.training_left[i] -= 1;
+            if hh.training_left[i] == 0 {
+                out.trained += 1;
+                if draws().chance(ctx.training_success) {
+                    hh.skill[i] = (hh.skill[i] + 1).min(2);
+                    let ordered = hh.ordered_by[i];
+                    hh.ordered_by[i] = NO_FIRM;
+                    if ordered != NO_FIRM && firms[ordered as usize].is_active() {
+                        hire(
+                            hh,
+                            firms,
+                            wage_index,
+                            ctx.nearest_cluster,
+                            i,
+                            ordered as usize,
+                        );
+                    }
                 }
-                let w = &mut self.workers[i];
-                w.wage = wage;
-                w.months_employed += 1;
-            } else if !self.workers[i].in_training() {
-                let w = &mut self.workers[i];
-                w.months_unemployed += 1;
-                w.reservation *= 1.0 - self.s.labour.reservation_decay_per_month;
+                hh.ordered_by[i] = NO_FIRM;
+            }
+        } else if !hh.is_employed(i)
+            && hh.skill[i] < 2
+            && used + 1.0 <= ctx.training_seats
+            && ctx.minutes[(hh.home(i), ctx.main_cluster)] <= ctx.max_commute_minutes
+            && let mut draws = draws()
+            && draws.chance(ctx.training_enrol)
+        {
+            let next = usize::from(hh.skill[i]) + 1;
+            used += 1.0;
+            let ordered_draw = draws.chance(ctx.order_training_share);
+            let ordered = if !ctx.ordering[next].is_empty() && ordered_draw {
+                ctx.ordering[next][draws.index(ctx.ordering[next].len())] as u32
+            } else {
+                NO_FIRM
+            };
+            if ordered != NO_FIRM {
+                out.ordered_courses += 1;
+            }
+            hh.training_left[i] = ctx.training_months;
+            hh.ordered_by[i] = ordered;
+        }
+        // Settlement: rural-origin households with a stable job and a non-rural,
+        // non-dormitory home settle as citizens at a monthly rate; settled renters become owners.
+        if !hh.settled[i]
+            && hh.is_employed(i)
+            && u32::from(hh.months_employed[i]) >= ctx.settlement_months
+            && !ctx.rural[hh.home(i)]
+            && hh.tenure[i] != Tenure::Dormitory
+            && ctx
+                .streams
+                .open(Draw::Settlement, hh.key[i], ctx.month)
+                .chance(ctx.settlement_rate)
+        {
+            hh.settled[i] = true;
+            if hh.tenure[i] == Tenure::Market {
+                hh.tenure[i] = Tenure::Owned;
             }
         }
-        self.charge(ZONE, Cost::Talent, talent_topups);
-        self.counters.talent_subsidy += talent_topups;
-        self.training();
-        self.settlement();
-        self.departures();
+    }
+    out
+}
+
+/// Who leaves the labour market this month (retirement, long unemployment, children left
+/// behind; less with social security for settled migrants), visited from the last household to
+/// the first and removed as `Vec::swap_remove` does. Returns the leavers in that order.
+pub(crate) fn departures(
+    h: &HouseholdSpec,
+    retire: f64,
+    coverage_cut: f64,
+    rural: &[bool],
+    streams: &Streams,
+    month: u32,
+    hh: &mut Households,
+) -> Vec<Worker> {
+    let mut leavers = Vec::new();
+    let mut i = hh.len();
+    while i > 0 {
+        i -= 1;
+        let mut p = retire;
+        if !hh.is_employed(i)
+            && !hh.in_training(i)
+            && u32::from(hh.months_unemployed[i]) >= h.unemployed_leave_after_months
+        {
+            p += h.unemployed_leave_rate_per_month;
+        }
+        let left_behind = hh.children[i] > 0 && !hh.children_with[i] && !rural[hh.home(i)];
+        if left_behind && hh.origin[i] != Origin::LocalUrban {
+            p += h.left_behind_children_leave_rate_per_month;
+        }
+        if hh.settled[i] && hh.origin[i].is_migrant_like() {
+            p *= coverage_cut;
+        }
+        if streams.open(Draw::Departure, hh.key[i], month).chance(p) {
+            leavers.push(hh.swap_remove(i));
+        }
+    }
+    leavers
+}
+
+impl Simulation {
+    /// The [`Census`] of the households now.
+    pub(crate) fn census(&self) -> Census {
+        let background: Vec<f64> = self
+            .districts
+            .iter()
+            .map(|d| d.background_residents)
+            .collect();
+        let seats: Vec<f64> = self.districts.iter().map(|d| d.school_seats).collect();
+        census(
+            &self.households,
+            &background,
+            &seats,
+            &self.rural_districts(),
+            self.s.households.background_children_per_resident,
+        )
+    }
+
+    /// Occupancy recounted from the households, and the amenities and free school seats
+    /// households see this month (computed once a month, so each residence choice costs
+    /// O(districts), not O(households)). Returns the census.
+    pub(crate) fn refresh_residence_context(&mut self) -> Census {
+        let census = self.census();
+        for (d, occupied) in self.districts.iter_mut().zip(&census.occupied) {
+            d.occupied = *occupied;
+        }
+        self.amenity_cache = self.amenities(&census.residents);
+        self.seats_cache.clone_from(&census.free_seats);
+        census
+    }
+
+    /// Step 7 on the households (`spells_training_settlement`, `departures`, arrivals, residence
+    /// review, children and schools).
+    // Kept out of line: each step shows by name in a profile.
+    #[inline(never)]
+    pub(crate) fn household_step(&mut self) {
+        let census = self.refresh_residence_context();
+        let nd = self.districts.len();
+        let h = &self.s.households;
+        let policy = &self.s.policy;
+        let is_cluster: Vec<bool> = (0..nd).map(|d| self.is_cluster(d)).collect();
+        let rural = self.rural_districts();
+        let cost = self.s.government.training_cost_cny_per_seat_month;
+        let used: f64 = census.in_training.iter().sum();
+        // Order lists: firms with open positions one skill up take trainees (R2.5, R3.3).
+        let ordering: [Vec<usize>; 3] = std::array::from_fn(|k| {
+            (0..self.firms.len())
+                .filter(|&f| self.firms[f].is_active() && self.firms[f].vacancies[k] > 0)
+                .collect()
+        });
+        let ctx = SpellContext {
+            streams: &self.streams,
+            month: self.month,
+            is_cluster: &is_cluster,
+            rural: &rural,
+            minutes: &self.travel.minutes,
+            nearest_cluster: &self.nearest_cluster,
+            main_cluster: self.main_cluster,
+            max_commute_minutes: self.s.labour.max_commute_minutes,
+            talent_topup: policy.talent_salary_topup_share,
+            reservation_decay: self.s.labour.reservation_decay_per_month,
+            training_success: h.training_success_share,
+            training_enrol: h.training_enrol_rate_per_month,
+            training_months: h.training_months as u8,
+            training_seats: self.districts.iter().map(|d| d.training_seats).sum(),
+            order_training_share: policy.order_training_share,
+            ordering: &ordering,
+            settlement_months: (h.settlement_months_employed as f64
+                * (1.0 - policy.citizenisation_months_cut))
+                .round() as u32,
+            settlement_rate: (h.settlement_rate_per_month
+                * (1.0 + h.social_security_settlement_gain * policy.social_security_coverage))
+                .clamp(0.0, 1.0),
+        };
+        let spells = spells_training_settlement(
+            &ctx,
+            used,
+            &self.wage_index,
+            &mut self.firms,
+            &mut self.households,
+        );
+        // Charges in the order the budget has always booked them: top-ups, seats, orders.
+        self.charge(ZONE, Cost::Talent, spells.talent_topups);
+        self.counters.talent_subsidy += spells.talent_topups;
+        self.charge(ZONE, Cost::VocationalTraining, used * cost);
+        let order_fee = self.s.lever_costs.order_training_cny_per_trainee;
+        for _ in 0..spells.ordered_courses {
+            self.charge(ZONE, Cost::OrderTraining, order_fee);
+        }
+        self.counters.trained += spells.trained;
+        self.departures(&rural);
         self.arrivals();
-        // Residence review: after a change of job, or now and then.
-        for i in 0..self.workers.len() {
-            let review = self.workers[i].review_residence
+        self.review_residences();
+        self.children_and_social_security();
+    }
+
+    fn departures(&mut self, rural: &[bool]) {
+        let h = &self.s.households;
+        let retire = self.s.labour.retirement_rate_per_year / 12.0;
+        let coverage_cut =
+            1.0 - h.social_security_leave_cut * self.s.policy.social_security_coverage;
+        let leavers = departures(
+            h,
+            retire,
+            coverage_cut,
+            rural,
+            &self.streams,
+            self.month,
+            &mut self.households,
+        );
+        for w in leavers {
+            if w.employer != NO_FIRM {
+                self.firms[w.employer as usize].employees[w.skill as usize] -= 1;
+            }
+            self.districts[w.home()].occupied[w.tenure.stock()] -= 1;
+            match w.origin {
+                Origin::Migrant => self.pools.migrant_pool += 1.0,
+                Origin::LocalRural | Origin::LandlessFarmer => {
+                    self.pools.rural_reserve[self.nearest_rural[w.anchor()]] += 1.0
+                }
+                Origin::LocalUrban => {}
+            }
+            self.counters.departures += 1;
+        }
+    }
+
+    /// Residence review after a change of job, or now and then; the free school seats after it
+    /// are counted in the same pass.
+    fn review_residences(&mut self) {
+        let share = self.s.households.residence_review_share_per_month;
+        let rural = self.rural_districts();
+        let bg = self.s.households.background_children_per_resident;
+        let mut free: Vec<f64> = self
+            .districts
+            .iter()
+            .map(|d| d.school_seats - d.background_residents * bg)
+            .collect();
+        for i in 0..self.households.len() {
+            let review = self.households.review_residence[i]
                 || self
                     .streams
-                    .open(Draw::ResidenceReview, self.workers[i].key, self.month)
-                    .chance(h.residence_review_share_per_month);
+                    .open(Draw::ResidenceReview, self.households.key[i], self.month)
+                    .chance(share);
             if review {
                 self.choose_residence(i, false);
             }
+            let r = self.households.home(i);
+            if self.households.children_with[i] && !rural[r] {
+                free[r] -= f64::from(self.households.children[i]);
+            }
         }
-        self.place_children();
+        self.place_children_with(free, &rural);
+    }
+
+    /// Children placed (see `place_children`), then the settled migrants' social security and the
+    /// newcomers' perceived income.
+    fn children_and_social_security(&mut self) {
+        let h = &self.s.households;
+        let policy = &self.s.policy;
         // One pass for the settled migrants' social security and the mean wage below.
+        let hh = &self.households;
         let (mut settled_covered, mut wage_sum, mut employed) = (0.0, 0.0, 0.0);
-        for w in &self.workers {
-            if w.settled && w.origin.is_migrant_like() {
+        for i in 0..hh.len() {
+            if hh.settled[i] && hh.origin[i].is_migrant_like() {
                 settled_covered += 1.0;
             }
-            if w.is_employed() {
-                wage_sum += w.wage;
+            if hh.is_employed(i) {
+                wage_sum += hh.wage[i];
                 employed += 1.0;
             }
         }
         let social = settled_covered
             * policy.social_security_coverage
             * self.s.government.social_security_cny_per_settled_month;
+        let delay = h.attractiveness_delay_months;
         self.accounts[CITY].accrued.social += social;
         self.costs.add(Cost::SocialSecurity, social);
         // Perceived expected income of a newcomer, with a perception delay.
@@ -90,161 +429,7 @@ impl Simulation {
             self.pools.perceived_income = expected;
             self.pools.reference_income = expected.max(1.0);
         } else {
-            self.pools.perceived_income +=
-                (expected - self.pools.perceived_income) / h.attractiveness_delay_months;
-        }
-    }
-
-    fn training(&mut self) {
-        let h = self.s.households.clone();
-        let cost = self.s.government.training_cost_cny_per_seat_month;
-        let nd = self.districts.len();
-        let mut in_training = vec![0.0; nd];
-        for w in &self.workers {
-            if w.in_training() {
-                in_training[w.home().min(nd - 1)] += 1.0;
-            }
-        }
-        let cluster = self.main_cluster;
-        let seats: f64 = self.districts.iter().map(|d| d.training_seats).sum();
-        let mut used: f64 = in_training.iter().sum();
-        self.charge(ZONE, Cost::VocationalTraining, used * cost);
-        // Order lists: firms with open positions one skill up take trainees (R2.5, R3.3).
-        let ordering: [Vec<usize>; 3] = std::array::from_fn(|k| {
-            (0..self.firms.len())
-                .filter(|&f| self.firms[f].is_active() && self.firms[f].vacancies[k] > 0)
-                .collect()
-        });
-        for i in 0..self.workers.len() {
-            let w = &self.workers[i];
-            // Draws: success (or enrolment), whether the course is ordered, which firm orders it.
-            // The stream is keyed, so opening it only where a draw is taken changes nothing.
-            let draws = |sim: &Self| {
-                sim.streams
-                    .open(Draw::Training, sim.workers[i].key, sim.month)
-            };
-            if w.in_training() {
-                let w = &mut self.workers[i];
-                w.training_left -= 1;
-                if w.training_left == 0 {
-                    self.counters.trained += 1;
-                    if draws(self).chance(h.training_success_share) {
-                        let w = &mut self.workers[i];
-                        w.skill = (w.skill + 1).min(2);
-                        let ordered = w.ordered_by;
-                        w.ordered_by = NO_FIRM;
-                        if ordered != NO_FIRM && self.firms[ordered as usize].is_active() {
-                            self.hire(i, ordered as usize);
-                        }
-                    }
-                    self.workers[i].ordered_by = NO_FIRM;
-                }
-            } else if !w.is_employed()
-                && w.skill < 2
-                && used + 1.0 <= seats
-                && self.travel.minutes[(w.home(), cluster)] <= self.s.labour.max_commute_minutes
-                && let mut draws = draws(self)
-                && draws.chance(h.training_enrol_rate_per_month)
-            {
-                let next = w.skill as usize + 1;
-                used += 1.0;
-                let ordered_draw = draws.chance(self.s.policy.order_training_share);
-                let ordered = if !ordering[next].is_empty() && ordered_draw {
-                    ordering[next][draws.index(ordering[next].len())] as u32
-                } else {
-                    NO_FIRM
-                };
-                if ordered != NO_FIRM {
-                    let cost = self.s.lever_costs.order_training_cny_per_trainee;
-                    self.charge(ZONE, Cost::OrderTraining, cost);
-                }
-                let w = &mut self.workers[i];
-                w.training_left = h.training_months as u8;
-                w.ordered_by = ordered;
-            }
-        }
-    }
-
-    /// Rural-origin households with a stable job and a non-rural, non-dormitory home settle as
-    /// citizens at a monthly rate; settled renters become owners.
-    fn settlement(&mut self) {
-        let h = &self.s.households;
-        let policy = &self.s.policy;
-        let needed = (h.settlement_months_employed as f64
-            * (1.0 - policy.citizenisation_months_cut))
-            .round() as u32;
-        let rate = (h.settlement_rate_per_month
-            * (1.0 + h.social_security_settlement_gain * policy.social_security_coverage))
-            .clamp(0.0, 1.0);
-        for i in 0..self.workers.len() {
-            let w = &self.workers[i];
-            if w.settled
-                || !w.is_employed()
-                || u32::from(w.months_employed) < needed
-                || self.districts[w.home()].kind == DistrictKind::Rural
-                || w.tenure == Tenure::Dormitory
-            {
-                continue;
-            }
-            if self
-                .streams
-                .open(Draw::Settlement, w.key, self.month)
-                .chance(rate)
-            {
-                let w = &mut self.workers[i];
-                w.settled = true;
-                if w.tenure == Tenure::Market {
-                    w.tenure = Tenure::Owned;
-                }
-            }
-        }
-    }
-
-    fn departures(&mut self) {
-        let h = self.s.households.clone();
-        let retire = self.s.labour.retirement_rate_per_year / 12.0;
-        let coverage_cut =
-            1.0 - h.social_security_leave_cut * self.s.policy.social_security_coverage;
-        let mut i = self.workers.len();
-        while i > 0 {
-            i -= 1;
-            let w = &self.workers[i];
-            let mut p = retire;
-            if !w.is_employed()
-                && !w.in_training()
-                && u32::from(w.months_unemployed) >= h.unemployed_leave_after_months
-            {
-                p += h.unemployed_leave_rate_per_month;
-            }
-            let left_behind = w.children > 0
-                && !w.children_with
-                && self.districts[w.home()].kind != DistrictKind::Rural;
-            if left_behind && w.origin != Origin::LocalUrban {
-                p += h.left_behind_children_leave_rate_per_month;
-            }
-            if w.settled && w.origin.is_migrant_like() {
-                p *= coverage_cut;
-            }
-            if !self
-                .streams
-                .open(Draw::Departure, w.key, self.month)
-                .chance(p)
-            {
-                continue;
-            }
-            let w = self.workers.swap_remove(i);
-            if w.employer != NO_FIRM {
-                self.firms[w.employer as usize].employees[w.skill as usize] -= 1;
-            }
-            self.districts[w.home()].occupied[w.tenure.stock()] -= 1;
-            match w.origin {
-                Origin::Migrant => self.pools.migrant_pool += 1.0,
-                Origin::LocalRural | Origin::LandlessFarmer => {
-                    self.pools.rural_reserve[self.nearest_rural[w.anchor()]] += 1.0
-                }
-                Origin::LocalUrban => {}
-            }
-            self.counters.departures += 1;
+            self.pools.perceived_income += (expected - self.pools.perceived_income) / delay;
         }
     }
 
@@ -353,8 +538,7 @@ impl Simulation {
                 let grant = policy.talent_settling_grant_cny;
                 self.charge(ZONE, Cost::Talent, grant);
             }
-            self.workers.push(w);
-            let i = self.workers.len() - 1;
+            let i = self.households.push(w);
             self.choose_residence(i, true);
             self.counters.arrivals += 1;
             if skill == 2 {
@@ -379,31 +563,8 @@ impl Simulation {
             .collect()
     }
 
-    /// Residents (households and the children living with them, plus background residents) and
-    /// school seats free for modelled children, per district, in one pass over the households.
-    pub(crate) fn residents_and_free_seats(&self) -> (Vec<f64>, Vec<f64>) {
-        let background: Vec<f64> = self
-            .districts
-            .iter()
-            .map(|d| d.background_residents)
-            .collect();
-        let seats: Vec<f64> = self.districts.iter().map(|d| d.school_seats).collect();
-        count_residents_and_free_seats(
-            &self.workers,
-            &background,
-            &seats,
-            &self.rural_districts(),
-            self.s.households.background_children_per_resident,
-        )
-    }
-
-    /// School seats free for modelled children in each district.
-    fn free_school_seats(&self) -> Vec<f64> {
-        self.residents_and_free_seats().1
-    }
-
     fn public_rental_eligible(&self, i: usize) -> bool {
-        let w = &self.workers[i];
+        let w = self.households.row(i);
         let talent = w.skill == 2
             && (self.s.policy.talent_housing
                 || self.s.policy.public_rental_eligibility == PublicRentalEligibility::TalentsOnly);
@@ -425,26 +586,26 @@ impl Simulation {
             // Nowhere free within reach: stay put (or, if new, take a rural room anyway).
             if is_new {
                 let rural = self.first_district_of(DistrictKind::Rural);
-                self.workers[i].residence = rural as u16;
-                self.workers[i].tenure = Tenure::RuralHome;
+                self.households.residence[i] = rural as u16;
+                self.households.tenure[i] = Tenure::RuralHome;
                 self.districts[rural].occupied[Tenure::RuralHome as usize] += 1;
             }
-            self.workers[i].review_residence = false;
+            self.households.review_residence[i] = false;
             return;
         };
-        let (residence, stock) = (self.workers[i].home(), self.workers[i].tenure.stock());
+        let (residence, stock) = (self.households.home(i), self.households.tenure[i].stock());
         if !is_new {
             let old = &mut self.districts[residence].occupied[stock];
             *old = old.saturating_sub(1);
         }
         self.districts[di].occupied[tenure.stock()] += 1;
-        let wm = &mut self.workers[i];
-        if wm.home() != di {
-            wm.children_with = false;
+        let hh = &mut self.households;
+        if hh.home(i) != di {
+            hh.children_with[i] = false;
         }
-        wm.residence = di as u16;
-        wm.tenure = tenure;
-        wm.review_residence = false;
+        hh.residence[i] = di as u16;
+        hh.tenure[i] = tenure;
+        hh.review_residence[i] = false;
     }
 
     /// The (district, tenure) a household picks: the feasible option of highest utility plus its
@@ -454,7 +615,7 @@ impl Simulation {
     fn best_residence(&self, i: usize, is_new: bool) -> Option<(usize, Tenure)> {
         let h = &self.s.households;
         let hs = &self.s.housing;
-        let w = &self.workers[i];
+        let w = self.households.row(i);
         let workplace = if w.employer != NO_FIRM {
             self.firms[w.employer as usize].district
         } else {
@@ -551,41 +712,40 @@ impl Simulation {
         best
     }
 
-    /// Amenities and free school seats as households see them this month (computed once a month,
-    /// so each residence choice costs O(districts), not O(households)).
-    pub(crate) fn refresh_residence_context(&mut self) {
-        let (residents, seats) = self.residents_and_free_seats();
-        self.amenity_cache = self.amenities(&residents);
-        self.seats_cache = seats;
-    }
-
     /// Children live with the household where it lives if it is a rural home or a school seat is
     /// free (those already placed keep theirs); otherwise they are left behind in the village.
     pub(crate) fn place_children(&mut self) {
-        let mut free = self.free_school_seats();
-        for i in 0..self.workers.len() {
-            let w = &self.workers[i];
-            if w.children == 0 {
+        let free = self.census().free_seats;
+        let rural = self.rural_districts();
+        self.place_children_with(free, &rural);
+    }
+
+    /// [`Simulation::place_children`] given the free seats counted from the households now.
+    fn place_children_with(&mut self, mut free: Vec<f64>, rural: &[bool]) {
+        let hh = &mut self.households;
+        for i in 0..hh.len() {
+            let children = hh.children[i];
+            if children == 0 {
                 continue;
             }
-            let d = &self.districts[w.home()];
-            let rural_home = d.kind == DistrictKind::Rural;
+            let home = hh.home(i);
+            let rural_home = rural[home];
             let with = if rural_home {
-                w.origin != Origin::Migrant && w.origin != Origin::LocalUrban
-            } else if w.tenure == Tenure::Dormitory {
+                hh.origin[i] != Origin::Migrant && hh.origin[i] != Origin::LocalUrban
+            } else if hh.tenure[i] == Tenure::Dormitory {
                 false
-            } else if w.children_with {
+            } else if hh.children_with[i] {
                 true
-            } else if free[w.home()] >= w.children as f64 {
-                free[w.home()] -= w.children as f64;
+            } else if free[home] >= f64::from(children) {
+                free[home] -= f64::from(children);
                 true
             } else {
                 false
             };
-            if !with && w.children_with && !rural_home {
-                free[w.home()] += w.children as f64;
+            if !with && hh.children_with[i] && !rural_home {
+                free[home] += f64::from(children);
             }
-            self.workers[i].children_with = with;
+            hh.children_with[i] = with;
         }
     }
 }
@@ -624,43 +784,10 @@ pub(crate) fn rural_reserve_by_district(
     reserve
 }
 
-/// Residents of each district (households, the children living with them, background residents)
-/// and the school seats free for modelled children (seats less those of background children and
-/// of modelled children living with their parents outside rural districts), in one pass.
-///
-/// A submodel on explicit state: it reads the households and three per-district inputs and
-/// nothing else, so a test can give it a hand-made world.
-pub(crate) fn count_residents_and_free_seats(
-    workers: &[super::agents::Worker],
-    background_residents: &[f64],
-    school_seats: &[f64],
-    rural: &[bool],
-    background_children_per_resident: f64,
-) -> (Vec<f64>, Vec<f64>) {
-    let mut residents = background_residents.to_vec();
-    let mut free: Vec<f64> = school_seats
-        .iter()
-        .zip(background_residents)
-        .map(|(seats, people)| seats - people * background_children_per_resident)
-        .collect();
-    for w in workers {
-        let r = w.home();
-        residents[r] += 1.0
-            + if w.children_with {
-                w.children as f64
-            } else {
-                0.0
-            };
-        if w.children_with && !rural[r] {
-            free[r] -= w.children as f64;
-        }
-    }
-    (residents, free)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::count_residents_and_free_seats;
+    use super::census;
+    use crate::model::Households;
     use crate::model::agents::{NO_FIRM, Origin, Worker};
     use crate::model::world::Tenure;
 
@@ -731,21 +858,22 @@ mod tests {
     }
 
     #[test]
-    fn residents_and_seats_count_who_lives_where() {
+    fn the_census_counts_who_lives_where() {
         // District 0 urban, 1 rural; 100 and 10 background residents, 0.1 children each.
-        let workers = [
-            household(0, 2, true),  // two children at school in district 0
-            household(0, 1, false), // one child left behind: lives elsewhere
-            household(1, 3, true),  // rural: village school, no modelled seat
-        ];
-        let (residents, free) = count_residents_and_free_seats(
-            &workers,
-            &[100.0, 10.0],
-            &[50.0, 5.0],
-            &[false, true],
-            0.1,
-        );
-        assert_eq!(residents, vec![100.0 + 3.0 + 1.0, 10.0 + 4.0]);
-        assert_eq!(free, vec![50.0 - 10.0 - 2.0, 5.0 - 1.0]);
+        let mut hh = Households::default();
+        hh.push(household(0, 2, true)); // two children at school in district 0
+        hh.push(household(0, 1, false)); // one child left behind: lives elsewhere
+        hh.push(household(1, 3, true)); // rural: village school, no modelled seat
+        let mut trainee = household(1, 0, false);
+        trainee.training_left = 2;
+        trainee.tenure = Tenure::RuralHome;
+        hh.push(trainee);
+        let c = census(&hh, &[100.0, 10.0], &[50.0, 5.0], &[false, true], 0.1);
+        assert_eq!(c.residents, vec![100.0 + 3.0 + 1.0, 10.0 + 4.0 + 1.0]);
+        assert_eq!(c.free_seats, vec![50.0 - 10.0 - 2.0, 5.0 - 1.0]);
+        assert_eq!(c.in_training, vec![0.0, 1.0]);
+        assert_eq!(c.occupied[0][Tenure::Market as usize], 2);
+        assert_eq!(c.occupied[1][Tenure::Market as usize], 1);
+        assert_eq!(c.occupied[1][Tenure::RuralHome as usize], 1);
     }
 }

@@ -748,12 +748,14 @@ impl Simulation {
             }
         }
         if any_released {
-            for w in &mut self.workers {
-                if w.employer != NO_FIRM && released[w.employer as usize] {
-                    w.employer = NO_FIRM;
-                    w.wage = 0.0;
-                    w.months_unemployed = 0;
-                    w.review_residence = true;
+            let hh = &mut self.households;
+            for i in 0..hh.len() {
+                let e = hh.employer[i];
+                if e != NO_FIRM && released[e as usize] {
+                    hh.employer[i] = NO_FIRM;
+                    hh.wage[i] = 0.0;
+                    hh.months_unemployed[i] = 0;
+                    hh.review_residence[i] = true;
                 }
             }
             for (fi, r) in released.iter().enumerate() {

@@ -13,7 +13,6 @@ impl Simulation {
     // Kept out of line: each step shows by name in a profile.
     #[inline(never)]
     pub(crate) fn advance_stocks(&mut self) {
-        self.recount_occupancy();
         self.refresh_residence_context();
         self.deliver_pipeline();
         let infra_dep = self.s.infrastructure.depreciation_per_year / 12.0;
@@ -125,8 +124,7 @@ impl Simulation {
         for rank in 0..n {
             let key = newcomer_key(Source::LandlessFarmer, self.month, district as u32, rank);
             let w = self.new_worker(Origin::LandlessFarmer, None, key, district);
-            self.workers.push(w);
-            let i = self.workers.len() - 1;
+            let i = self.households.push(w);
             self.choose_residence(i, true);
             self.counters.arrivals += 1;
         }

@@ -12,6 +12,12 @@ fn scenario(overrides: &[(&str, f64)]) -> Scenario {
         .expect("overrides")
 }
 
+/// An operating firm of sector 0 in `district` with nothing else: for submodel tests on a
+/// hand-made world.
+pub(crate) fn blank_firm(district: usize) -> super::agents::Firm {
+    super::agents::Firm::new(0, 0, 0, district, super::agents::FirmStatus::Operating)
+}
+
 fn zone(sim: &Simulation) -> usize {
     sim.main_cluster
 }
