@@ -16,6 +16,7 @@
 
 pub mod cli;
 pub mod experiment;
+pub mod format;
 pub mod model;
 pub mod output;
 pub mod plot;

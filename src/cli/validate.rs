@@ -1,8 +1,8 @@
 //! `chancheng validate`: the stylized-fact checks of MODEL.md §7 on any scenario, over several
 //! seeds, as a pass/fail table with the measured figures and the targets.
 
-use super::figure;
 use crate::experiment::validate::validate;
+use crate::format::figure;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]

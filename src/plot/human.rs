@@ -86,7 +86,7 @@ impl Human {
         if self.index {
             format!("{v:.3}")
         } else if v.abs() >= 1000.0 {
-            crate::cli::figure(v.round())
+            crate::format::figure(v.round())
         } else if v.abs() >= 100.0 || self.share {
             format!("{v:.1}")
         } else {

@@ -1,6 +1,7 @@
 //! Reports of sensitivity analysis (Sobol tornado, Morris μ*–σ) and of scenario discovery (PRIM).
 
 use super::{FigureRef, Report, Table};
+use crate::format::figure;
 use crate::plot::sensitivity::{MorrisScatter, PrimTradeoff, Tornado};
 use crate::plot::{Lang, save, tidy};
 use crate::sensitivity::analyze::Indices;
@@ -172,7 +173,7 @@ pub fn write(
                     sorted
                         .iter()
                         .take(3)
-                        .map(|i| format!("{} (μ* {})", i.parameter, crate::cli::figure(i.mu_star)))
+                        .map(|i| format!("{} (μ* {})", i.parameter, figure(i.mu_star)))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ));
@@ -186,10 +187,10 @@ pub fn write(
                         .map(|i| {
                             vec![
                                 i.parameter.clone(),
-                                crate::cli::figure(i.mu_star),
-                                crate::cli::figure(i.mu_star_conf),
-                                crate::cli::figure(i.mu),
-                                crate::cli::figure(i.sigma),
+                                figure(i.mu_star),
+                                figure(i.mu_star_conf),
+                                figure(i.mu),
+                                figure(i.sigma),
                             ]
                         })
                         .collect(),
@@ -292,8 +293,8 @@ pub fn write_prim(
                     .map(|&k| {
                         vec![
                             prim.inputs.get(k).cloned().unwrap_or_default(),
-                            crate::cli::figure(b.limits[k].0),
-                            crate::cli::figure(b.limits[k].1),
+                            figure(b.limits[k].0),
+                            figure(b.limits[k].1),
                         ]
                     })
                     .collect()
