@@ -6,67 +6,11 @@
 
 use super::detmath::DetMath;
 use crate::scenario::{CouplingReference, CouplingSpec};
-
-/// Which subsystem a sub-indicator belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subsystem {
-    /// U₁: the industry subsystem (产业子系统).
-    Industry,
-    /// U₂: the city subsystem (城市子系统).
-    City,
-}
-
-/// One sub-indicator: its key (the `[coupling]` key and the panel's column), subsystem, and
-/// whether more is better (`positive`) or worse.
-#[derive(Debug, Clone, Copy)]
-pub struct Component {
-    pub key: &'static str,
-    pub subsystem: Subsystem,
-    pub positive: bool,
-}
-
-/// The ten sub-indicators, in the order of [`Inputs`] and of the reference panel's columns.
-pub const COMPONENTS: [Component; 10] = [
-    component("value_added_per_ha_cny_year", Subsystem::Industry, true),
-    component("labour_productivity_cny_year", Subsystem::Industry, true),
-    component("rd_intensity", Subsystem::Industry, true),
-    component("chain_completeness", Subsystem::Industry, true),
-    component("resident_worker_share", Subsystem::City, true),
-    component("school_seats_per_child", Subsystem::City, true),
-    component("hospital_beds_per_1000", Subsystem::City, true),
-    component("commercial_m2_per_resident", Subsystem::City, true),
-    component("settled_share", Subsystem::City, true),
-    component("pollution_to_red_line", Subsystem::City, false),
-];
-
-const fn component(key: &'static str, subsystem: Subsystem, positive: bool) -> Component {
-    Component {
-        key,
-        subsystem,
-        positive,
-    }
-}
+// The sub-indicators are the `[coupling]` block's schema, which the scenario layer validates.
+pub use crate::scenario::coupling::{COMPONENTS, Component, Subsystem};
 
 /// Values of the ten sub-indicators, in the order of [`COMPONENTS`].
 pub type Inputs = [f64; 10];
-
-impl CouplingSpec {
-    /// The reference of each component, in the order of [`COMPONENTS`].
-    pub fn references(&self) -> [&CouplingReference; 10] {
-        [
-            &self.value_added_per_ha_cny_year,
-            &self.labour_productivity_cny_year,
-            &self.rd_intensity,
-            &self.chain_completeness,
-            &self.resident_worker_share,
-            &self.school_seats_per_child,
-            &self.hospital_beds_per_1000,
-            &self.commercial_m2_per_resident,
-            &self.settled_share,
-            &self.pollution_to_red_line,
-        ]
-    }
-}
 
 /// Min–max normalisation against the panel's range, clipped to [0, 1]; a negative indicator is
 /// reversed, so 1 is always the best end of the panel.

@@ -3,6 +3,7 @@
 //! Data flows one way: TOML text → merged table → [`ScenarioFile`] → [`validate`] → [`Scenario`].
 //! Every error names the file, the line, the key and what is allowed.
 
+pub mod coupling;
 pub mod levers;
 pub mod ranges;
 pub mod schema;

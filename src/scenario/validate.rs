@@ -288,7 +288,7 @@ fn check_shares_and_rates(c: &mut Checker, s: &ScenarioFile) {
         }
     }
 
-    for (component, r) in crate::model::coupling::COMPONENTS
+    for (component, r) in super::coupling::COMPONENTS
         .iter()
         .zip(s.coupling.references())
     {
