@@ -109,6 +109,10 @@ pub struct Scenario {
     root: Option<toml::Table>,
     content_hash: String,
     sources: Vec<String>,
+    /// The file the user gave (the child of its `extends` chain): a path or `<built-in NAME>`.
+    file: String,
+    /// Whether [`Scenario::with_overrides`] set keys over the files.
+    overridden: bool,
 }
 
 impl Scenario {
@@ -143,6 +147,26 @@ impl Scenario {
     pub fn sources(&self) -> &[String] {
         &self.sources
     }
+    /// Where the scenario comes from, for a message: `scenario file PATH` (the file the user
+    /// gave, the child of its `extends` chain, never a parent whose `name` it may inherit) or `the
+    /// built-in scenario `NAME``, followed by ` with overrides` when keys were set over it.
+    pub fn origin(&self) -> String {
+        let mut origin = match self
+            .file
+            .strip_prefix("<built-in ")
+            .and_then(|f| f.strip_suffix('>'))
+        {
+            Some(name) => format!(
+                "the built-in scenario `{}`",
+                name.strip_suffix(".toml").unwrap_or(name)
+            ),
+            None => format!("scenario file {}", self.file),
+        };
+        if self.overridden {
+            origin.push_str(" with overrides");
+        }
+        origin
+    }
 
     /// The same scenario with dotted keys set to new numbers (for sweeps and tests; a boolean key
     /// takes 0 or 1), validated again.
@@ -164,7 +188,10 @@ impl Scenario {
             name: format!("{} (with overrides)", self.sources.join(" < ")),
             text: String::new(),
         }];
-        build(merged, &files, self.root.clone())
+        let mut scenario = build(merged, &files, self.root.clone())?;
+        scenario.file.clone_from(&self.file);
+        scenario.overridden = true;
+        Ok(scenario)
     }
 
     /// Value of a dotted numeric key in the merged scenario (`None` for a timed policy key).
@@ -576,6 +603,8 @@ fn build(
         root,
         content_hash,
         sources: files.iter().map(|f| f.name.clone()).collect(),
+        file: files.first().map(|f| f.name.clone()).unwrap_or_default(),
+        overridden: false,
     })
 }
 
