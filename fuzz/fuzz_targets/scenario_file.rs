@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
     match chancheng::scenario::load_str(text, "fuzz.toml", &dir) {
         Ok(scenario) => {
-            let _ = chancheng::experiment::scale::too_large(scenario.spec());
+            let _ = chancheng::experiment::scale::too_large(&scenario);
         }
         // The error text of a rejected file is bounded whatever the input.
         Err(e) => {

@@ -190,7 +190,7 @@ pub fn check_size(
     scenario: &crate::scenario::Scenario,
     allow_large: bool,
 ) -> Result<(), UsageError> {
-    match crate::experiment::scale::too_large(scenario.spec()) {
+    match crate::experiment::scale::too_large(scenario) {
         Some(reason) if !allow_large => Err(UsageError(reason)),
         _ => Ok(()),
     }

@@ -483,7 +483,7 @@ fn fuzz_regressions() {
             };
             match chancheng::scenario::load_str(text, "fuzz.toml", &scenarios) {
                 Ok(scenario) => {
-                    let _ = chancheng::experiment::scale::too_large(scenario.spec());
+                    let _ = chancheng::experiment::scale::too_large(&scenario);
                 }
                 Err(e) => {
                     let message = e.to_string();
