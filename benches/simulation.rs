@@ -1,7 +1,8 @@
 //! Speed of the model (plots and files off): initialisation, one month of the baseline, a whole
-//! baseline run, the cost of a year as the population grows ×1, ×2, ×4, ×8, the labour market
-//! alone at ≈ 10 k and 100 k searchers (1 M with `CHANCHENG_BENCH_LARGE=1`: ≈ 8 million agents,
-//! ≈ 1 GB), and the whole prefecture (`scenarios/zhumadian.toml`) for a year and a whole run.
+//! baseline run, the cost of a year as the population grows ×1, ×2, ×4, ×8, four submodels alone
+//! (labour market, residence review, production, entry) at ≈ 10 k and 100 k worker agents (and
+//! 1 M with `CHANCHENG_BENCH_LARGE=1`), and the whole prefecture (`scenarios/zhumadian.toml`) for
+//! a year and a whole run.
 //!
 //! `cargo bench --bench simulation` (all), or e.g. `cargo bench --bench simulation -- population`.
 //! Compare ratios, not absolute times, across machines; docs/PERFORMANCE.md has the figures.
@@ -59,33 +60,70 @@ fn population(c: &mut Criterion) {
     group.finish();
 }
 
-/// One month of the labour market alone, from the state of 2021, with the population scaled so
-/// that about 10 k, 100 k (and, on request, 1 M) workers search; throughput in searchers.
-fn labour_market(c: &mut Criterion) {
+/// The state of 2021 (five years in) of the baseline with its population scaled by `factor`.
+fn warm_state(factor: f64, months: u32) -> Simulation {
     let base = load_builtin().expect("baseline");
-    let mut group = c.benchmark_group("labour_market_month");
-    group.sample_size(10);
-    let mut factors = vec![1.0, 10.0];
-    if std::env::var_os("CHANCHENG_BENCH_LARGE").is_some() {
-        factors.push(100.0);
+    let scenario = scaled_population(&base, factor).expect("scaled scenario");
+    let mut warm = Simulation::new(&scenario, 1);
+    for _ in 0..months {
+        warm.step();
     }
-    for factor in factors {
-        let scenario = scaled_population(&base, factor).expect("scaled scenario");
-        let mut warm = Simulation::new(&scenario, 1);
-        for _ in 0..60 {
-            warm.step();
-        }
-        let searchers = warm.clone().labour_market_alone();
-        group.throughput(Throughput::Elements(searchers as u64));
-        group.bench_function(format!("searchers_{searchers}"), |b| {
+    warm
+}
+
+/// Population factors that give about 10 k, 100 k and 1 M worker agents in 2021 (the baseline
+/// has about 50 k then); 1 M only with `CHANCHENG_BENCH_LARGE=1` (≈ 0.5 GB, minutes to set up).
+fn agent_scales() -> Vec<(f64, u32)> {
+    let mut scales = vec![(0.2, 60), (2.0, 60)];
+    if std::env::var_os("CHANCHENG_BENCH_LARGE").is_some() {
+        scales.push((20.0, 12));
+    }
+    scales
+}
+
+/// One submodel alone, from a warm state at each agent scale; throughput in what it returns
+/// (searchers, households, firms).
+fn submodel(c: &mut Criterion, name: &str, run: fn(&mut Simulation) -> usize) {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    for (factor, months) in agent_scales() {
+        let warm = warm_state(factor, months);
+        let agents = warm.worker_count();
+        let elements = run(&mut warm.clone());
+        group.throughput(Throughput::Elements(elements as u64));
+        group.bench_function(format!("agents_{agents}"), |b| {
             b.iter_batched(
                 || warm.clone(),
-                |mut sim| black_box(sim.labour_market_alone()),
+                |mut sim| black_box(run(&mut sim)),
                 BatchSize::LargeInput,
             )
         });
     }
     group.finish();
+}
+
+/// The labour market (wages, separations, search and matching): throughput in searchers.
+fn labour_market(c: &mut Criterion) {
+    submodel(c, "labour_market_month", Simulation::labour_market_alone);
+}
+
+/// Residence review and the school places after it: throughput in households.
+fn residence_choice(c: &mut Criterion) {
+    submodel(
+        c,
+        "residence_review_month",
+        Simulation::residence_review_alone,
+    );
+}
+
+/// Production, accounts and investment: throughput in operating firms.
+fn production(c: &mut Criterion) {
+    submodel(c, "production_month", Simulation::production_alone);
+}
+
+/// Firm entry (prospects, location choice, approval and construction): throughput in firms.
+fn entry(c: &mut Criterion) {
+    submodel(c, "entry_month", Simulation::entry_alone);
 }
 
 /// The whole prefecture: a year, and a whole run (each sample of the whole run takes tens of
@@ -113,6 +151,6 @@ fn prefecture(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().without_plots();
-    targets = baseline, population, labour_market, prefecture
+    targets = baseline, population, labour_market, residence_choice, production, entry, prefecture
 }
 criterion_main!(benches);

@@ -341,6 +341,31 @@ impl Simulation {
         self.prev.searchers as usize
     }
 
+    /// One pass of residence review (the households' monthly step from the review on) on the
+    /// current state, returning the households: for the submodel's benchmark.
+    #[doc(hidden)]
+    pub fn residence_review_alone(&mut self) -> usize {
+        self.refresh_residence_context();
+        self.review_residences_now();
+        self.households.len()
+    }
+
+    /// Production, accounts and investment of every firm (step 5) on the current state,
+    /// returning the operating firms: for the submodel's benchmark.
+    #[doc(hidden)]
+    pub fn production_alone(&mut self) -> usize {
+        self.production_and_investment();
+        self.firms.iter().filter(|f| f.is_active()).count()
+    }
+
+    /// Firm entry (step 4) on the current state, returning the firms holding premises: for the
+    /// submodel's benchmark.
+    #[doc(hidden)]
+    pub fn entry_alone(&mut self) -> usize {
+        self.firm_entry();
+        self.firms.iter().filter(|f| f.holds_premises()).count()
+    }
+
     /// Step 6 on the state it reads and writes (`labour::labour_market`).
     #[inline(never)]
     fn labour_market(&mut self) {

@@ -326,7 +326,7 @@ impl Simulation {
         self.counters.trained += spells.trained;
         self.departures(&rural);
         self.arrivals();
-        self.review_residences();
+        self.review_residences_now();
         self.children_and_social_security();
     }
 
@@ -362,7 +362,7 @@ impl Simulation {
 
     /// Residence review after a change of job, or now and then; the free school seats after it
     /// are counted in the same pass.
-    fn review_residences(&mut self) {
+    pub(crate) fn review_residences_now(&mut self) {
         let share = self.s.households.residence_review_share_per_month;
         let rural = self.rural_districts();
         let bg = self.s.households.background_children_per_resident;
@@ -855,6 +855,127 @@ mod tests {
         assert!((two[rural] - total * 2.0 / 3.0).abs() < 1e-6, "{two:?}");
         assert!((two[b] - total / 3.0).abs() < 1e-6, "{two:?}");
         assert_eq!(two.iter().filter(|&&x| x > 0.0).count(), 2);
+    }
+
+    /// Three households on a hand-made world of two districts (0 a cluster zone, 1 rural) and one
+    /// firm in district 0 that orders mid-skill courses.
+    struct World {
+        minutes: nalgebra::DMatrix<f64>,
+        streams: crate::model::streams::Streams,
+        ordering: [Vec<usize>; 3],
+    }
+
+    fn spell_context(w: &World, seats: f64, success: f64) -> super::SpellContext<'_> {
+        super::SpellContext {
+            streams: &w.streams,
+            month: 5,
+            is_cluster: &[true, false],
+            rural: &[false, true],
+            minutes: &w.minutes,
+            nearest_cluster: &[0, 0],
+            main_cluster: 0,
+            max_commute_minutes: 60.0,
+            talent_topup: 0.1,
+            reservation_decay: 0.05,
+            training_success: success,
+            training_enrol: 1.0,
+            training_months: 6,
+            training_seats: seats,
+            order_training_share: 0.0,
+            ordering: &w.ordering,
+            settlement_months: 12,
+            settlement_rate: 1.0,
+        }
+    }
+
+    fn world() -> World {
+        World {
+            minutes: nalgebra::DMatrix::from_row_slice(2, 2, &[5.0, 30.0, 30.0, 5.0]),
+            streams: crate::model::streams::Streams::new(4),
+            ordering: [vec![], vec![0], vec![]],
+        }
+    }
+
+    /// Wages and spells move, a talent's top-up is owed, the unemployed enrol while seats last,
+    /// a long-employed household settles and becomes an owner, and a course that ends with
+    /// success (ordered by the firm) raises the skill and hires the trainee.
+    #[test]
+    fn spells_training_and_settlement_on_a_hand_made_world() {
+        use super::spells_training_settlement;
+        let w = world();
+        let mut firms = vec![crate::model::tests::blank_firm(0)];
+        firms[0].employees = [0, 0, 1];
+        let mut hh = Households::default();
+        let mut talent = household(0, 0, false);
+        talent.skill = 2;
+        talent.employer = 0;
+        talent.months_employed = 30;
+        hh.push(talent);
+        let mut jobless = household(0, 0, false);
+        jobless.reservation = 1000.0;
+        hh.push(jobless);
+        hh.push(jobless);
+        let mut trainee = household(0, 0, false);
+        trainee.training_left = 1;
+        trainee.ordered_by = 0;
+        hh.push(trainee);
+        let wages = [3000.0, 4500.0, 8000.0];
+        // One trainee now, two seats: one of the two unemployed gets the free seat.
+        let out = spells_training_settlement(
+            &spell_context(&w, 2.0, 1.0),
+            1.0,
+            &wages,
+            &mut firms,
+            &mut hh,
+        );
+        assert_eq!(hh.wage[0], 8000.0);
+        assert_eq!(hh.months_employed[0], 31);
+        assert!((out.talent_topups - 800.0).abs() < 1e-9);
+        assert!(hh.settled[0] && hh.tenure[0] == Tenure::Owned);
+        assert_eq!(hh.months_unemployed[1], 1);
+        assert!((hh.reservation[1] - 950.0).abs() < 1e-9);
+        assert_eq!(
+            (hh.training_left[1], hh.training_left[2]),
+            (6, 0),
+            "the first unemployed takes the last seat"
+        );
+        assert_eq!(out.trained, 1);
+        assert_eq!(
+            (hh.skill[3], hh.employer[3]),
+            (1, 0),
+            "the trainee is hired up a skill"
+        );
+        assert_eq!(firms[0].employees, [0, 1, 1]);
+        assert_eq!(out.ordered_courses, 0);
+    }
+
+    /// Nobody leaves at probability zero; everybody at certain retirement, and the leavers come
+    /// back as rows from the last household to the first.
+    #[test]
+    fn departures_remove_the_leavers_and_return_them() {
+        use super::departures;
+        let spec = crate::scenario::load_builtin()
+            .expect("baseline")
+            .spec()
+            .households
+            .clone();
+        let streams = crate::model::streams::Streams::new(1);
+        let mut hh = Households::default();
+        for key in 0..5 {
+            let mut w = household(0, 0, false);
+            w.key = key;
+            w.employer = 0;
+            hh.push(w);
+        }
+        let none = departures(&spec, 0.0, 1.0, &[false, true], &streams, 3, &mut hh);
+        assert!(none.is_empty());
+        assert_eq!(hh.len(), 5);
+        let all = departures(&spec, 1.0, 1.0, &[false, true], &streams, 3, &mut hh);
+        assert_eq!(
+            all.iter().map(|w| w.key).collect::<Vec<_>>(),
+            vec![4, 3, 2, 1, 0]
+        );
+        assert!(hh.is_empty());
     }
 
     #[test]

@@ -86,3 +86,36 @@ fn results_do_not_depend_on_the_cpu_features_of_the_maths_library() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A run of the whole prefecture (21 districts, ≈ 300 k worker agents; 24 months) gives the same
+/// `timeseries.csv` and `firms.csv` inside thread pools of 1, 2 and 4 threads: whatever a
+/// submodel runs on rayon, the bytes do not depend on the thread count.
+#[test]
+fn the_prefecture_gives_the_same_bytes_on_one_two_and_four_threads() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/zhumadian.toml");
+    let scenario = chancheng::scenario::load_file(&path)
+        .expect("prefecture")
+        .with_overrides(&[("time.months".into(), 24.0)])
+        .expect("24 months");
+    let bytes = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        pool.install(|| {
+            let out = run_single(&scenario, 1, None, |_| {}).expect("the run completes");
+            let ts = timeseries_csv(scenario.name(), 0, 1, &out.records, &out.district_ids, true)
+                .expect("csv");
+            (ts, firms_csv(&out.final_firms, None).expect("csv"))
+        })
+    };
+    let one = bytes(1);
+    for threads in [2, 4] {
+        let other = bytes(threads);
+        assert!(
+            one.0 == other.0,
+            "timeseries.csv differs on {threads} threads"
+        );
+        assert!(one.1 == other.1, "firms.csv differs on {threads} threads");
+    }
+}
