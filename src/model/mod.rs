@@ -410,10 +410,6 @@ impl Simulation {
         self.prev.searchers = f64::from(out.searchers);
     }
 
-    /// Cost of commuting from one district to another, CNY a month.
-    pub(crate) fn commute_cost(&self, from: usize, to: usize) -> f64 {
-        self.travel.minutes[(from, to)] * self.s.labour.commute_value_cny_per_minute_month
-    }
     /// Label of the month about to be simulated (or last simulated, after the end), `YYYY-MM`.
     pub fn month_label(&self, month: u32) -> String {
         let total = self.month0 - 1 + month;
@@ -1043,15 +1039,7 @@ impl Simulation {
     }
 
     pub(crate) fn first_district_of(&self, kind: crate::scenario::DistrictKind) -> usize {
-        self.districts
-            .iter()
-            .position(|d| d.kind == kind)
-            .or_else(|| {
-                self.districts
-                    .iter()
-                    .position(|d| d.kind == crate::scenario::DistrictKind::City)
-            })
-            .unwrap_or(0)
+        people::first_of_kind(&self.districts, kind)
     }
 
     /// Puts worker indices in a random order that depends only on each worker's key and the

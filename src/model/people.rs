@@ -9,10 +9,11 @@ use super::detmath::DetMath;
 use super::labour::{LabourContext, hire};
 use super::streams::Streams;
 use super::streams::{Draw, Source, newcomer_key};
+use super::world::District;
 use super::world::Tenure;
 use super::{Households, Simulation};
-use crate::scenario::HouseholdSpec;
 use crate::scenario::{DistrictKind, PublicRentalEligibility};
+use crate::scenario::{HouseholdSpec, HousingSpec, PolicySpec};
 use nalgebra::DMatrix;
 
 /// Counts of one pass over the households: the occupancy of every housing stock, residents
@@ -234,6 +235,202 @@ pub(crate) fn departures(
     leavers
 }
 
+/// What a household's residence choice reads besides the districts' housing and the firms.
+pub(crate) struct ResidenceContext<'a> {
+    pub households: &'a HouseholdSpec,
+    pub housing: &'a HousingSpec,
+    pub policy: &'a PolicySpec,
+    pub max_commute_minutes: f64,
+    pub commute_value: f64,
+    pub minutes: &'a DMatrix<f64>,
+    /// Amenity value of each district this month (CNY/month).
+    pub amenity: &'a [f64],
+    /// School seats free for modelled children in each district at the start of the month.
+    pub free_seats: &'a [f64],
+    /// Where a newcomer with nowhere free within reach takes a room.
+    pub fallback_rural: usize,
+    pub streams: &'a Streams,
+    pub month: u32,
+}
+
+/// The first district of `kind` (the first city district if there is none; the first district
+/// if there is no city either).
+pub(crate) fn first_of_kind(districts: &[District], kind: DistrictKind) -> usize {
+    districts
+        .iter()
+        .position(|d| d.kind == kind)
+        .or_else(|| districts.iter().position(|d| d.kind == DistrictKind::City))
+        .unwrap_or(0)
+}
+
+/// Whether household `i` may rent public rental housing under the policy: talents where talent
+/// housing or the talents-only rule applies, zone workers or zone migrants as the rule says.
+fn public_rental_eligible(
+    policy: &PolicySpec,
+    firms: &[Firm],
+    districts: &[District],
+    hh: &Households,
+    i: usize,
+) -> bool {
+    let talent = hh.skill[i] == 2
+        && (policy.talent_housing
+            || policy.public_rental_eligibility == PublicRentalEligibility::TalentsOnly);
+    let zone_job = hh.employer[i] != NO_FIRM
+        && districts[firms[hh.employer[i] as usize].district].kind == DistrictKind::Cluster;
+    talent
+        || match policy.public_rental_eligibility {
+            PublicRentalEligibility::TalentsOnly => false,
+            PublicRentalEligibility::ZoneMigrants => zone_job && hh.origin[i].is_migrant_like(),
+            PublicRentalEligibility::ZoneWorkers => zone_job,
+        }
+}
+
+/// Residence and tenure choice: utility = −rent − commuting cost + amenities + children's
+/// schooling − moving cost, over feasible (district, tenure) pairs with free units; logit.
+/// `is_new`: the household holds no unit yet (arrival or initialisation). Moves the household
+/// and the districts' occupancy with it.
+pub(crate) fn choose_residence(
+    ctx: &ResidenceContext,
+    firms: &[Firm],
+    districts: &mut [District],
+    hh: &mut Households,
+    i: usize,
+    is_new: bool,
+) {
+    let Some((di, tenure)) = best_residence(ctx, firms, districts, hh, i, is_new) else {
+        // Nowhere free within reach: stay put (or, if new, take a rural room anyway).
+        if is_new {
+            let rural = ctx.fallback_rural;
+            hh.residence[i] = rural as u16;
+            hh.tenure[i] = Tenure::RuralHome;
+            districts[rural].occupied[Tenure::RuralHome as usize] += 1;
+        }
+        hh.review_residence[i] = false;
+        return;
+    };
+    let (residence, stock) = (hh.home(i), hh.tenure[i].stock());
+    if !is_new {
+        let old = &mut districts[residence].occupied[stock];
+        *old = old.saturating_sub(1);
+    }
+    districts[di].occupied[tenure.stock()] += 1;
+    if hh.home(i) != di {
+        hh.children_with[i] = false;
+    }
+    hh.residence[i] = di as u16;
+    hh.tenure[i] = tenure;
+    hh.review_residence[i] = false;
+}
+
+/// The (district, tenure) a household picks: the feasible option of highest utility plus its
+/// taste shock, or `None` if nothing is free within reach. Options are visited in a fixed order
+/// and the best kept as they come (no list is built: this runs for every household that reviews
+/// its residence, every month).
+fn best_residence(
+    ctx: &ResidenceContext,
+    firms: &[Firm],
+    districts: &[District],
+    hh: &Households,
+    i: usize,
+    is_new: bool,
+) -> Option<(usize, Tenure)> {
+    let h = ctx.households;
+    let hs = ctx.housing;
+    let w = hh.row(i);
+    let workplace = if w.employer != NO_FIRM {
+        firms[w.employer as usize].district
+    } else {
+        w.anchor()
+    };
+    let eligible_public = public_rental_eligible(ctx.policy, firms, districts, hh, i);
+    // One taste shock per (district, tenure) slot, whichever options are open, so that a
+    // household's tastes do not shift when a policy adds or removes an option.
+    let scale = h.residence_choice_scale_cny;
+    let stream_month = ctx.month * 2 + u32::from(is_new);
+    let draws = ctx.streams.open(Draw::Residence, w.key, stream_month);
+    let mut best: Option<(usize, Tenure)> = None;
+    let mut best_value = f64::NEG_INFINITY;
+    for (di, d) in districts.iter().enumerate() {
+        let minutes = ctx.minutes[(di, workplace)];
+        if (is_new || w.home() != di) && minutes > ctx.max_commute_minutes {
+            continue;
+        }
+        let base = ctx.amenity[di] - minutes * ctx.commute_value;
+        // At most five tenures per district, in a fixed order.
+        let mut candidates = [(Tenure::RuralHome, 0.0); 5];
+        let mut n = 0;
+        let mut add = |tenure: Tenure, rent: f64| {
+            candidates[n] = (tenure, rent);
+            n += 1;
+        };
+        if d.kind == DistrictKind::Rural {
+            let rent = if w.origin == Origin::LocalRural {
+                0.0
+            } else {
+                hs.rural_rent_cny_month
+            };
+            add(Tenure::RuralHome, rent);
+        } else {
+            let market = if w.settled {
+                Tenure::Owned
+            } else {
+                Tenure::Market
+            };
+            let own_factor = if w.settled {
+                hs.ownership_cost_share
+            } else {
+                1.0
+            };
+            add(market, d.market_rent * own_factor);
+            if eligible_public {
+                add(
+                    Tenure::PublicRental,
+                    d.market_rent * (1.0 - ctx.policy.public_rental_rent_discount),
+                );
+            }
+            if w.origin == Origin::LandlessFarmer {
+                add(Tenure::Resettlement, hs.resettlement_rent_cny_month);
+            }
+            if w.employer != NO_FIRM && workplace == di {
+                add(Tenure::Dormitory, hs.dormitory_rent_cny_month);
+            }
+        }
+        for &(tenure, rent) in &candidates[..n] {
+            let current = !is_new
+                && w.home() == di
+                && (w.tenure == tenure || w.tenure.stock() == tenure.stock());
+            if !current && d.free_units(tenure.stock()) == 0 {
+                continue;
+            }
+            let rural_home = d.kind == DistrictKind::Rural
+                && w.origin != Origin::Migrant
+                && w.origin != Origin::LocalUrban;
+            let schooled = w.children > 0
+                && (rural_home
+                    || (tenure != Tenure::Dormitory && ctx.free_seats[di] >= w.children as f64));
+            let mut u = base - rent
+                + if schooled {
+                    h.amenity_school_cny * w.children as f64
+                } else {
+                    0.0
+                };
+            if tenure == Tenure::Dormitory {
+                u += h.dormitory_amenity_cny;
+            }
+            if !current && !is_new {
+                u -= h.moving_cost_cny;
+            }
+            let slot = (di * 6 + tenure as usize) as u64;
+            let value = u + scale * super::streams::gumbel_of(draws.at(slot));
+            if value > best_value {
+                best_value = value;
+                best = Some((di, tenure));
+            }
+        }
+    }
+    best
+}
+
 impl Simulation {
     /// The [`Census`] of the households now.
     pub(crate) fn census(&self) -> Census {
@@ -371,18 +568,32 @@ impl Simulation {
             .iter()
             .map(|d| d.school_seats - d.background_residents * bg)
             .collect();
-        for i in 0..self.households.len() {
-            let review = self.households.review_residence[i]
-                || self
+        let ctx = ResidenceContext {
+            households: &self.s.households,
+            housing: &self.s.housing,
+            policy: &self.s.policy,
+            max_commute_minutes: self.s.labour.max_commute_minutes,
+            commute_value: self.s.labour.commute_value_cny_per_minute_month,
+            minutes: &self.travel.minutes,
+            amenity: &self.amenity_cache,
+            free_seats: &self.seats_cache,
+            fallback_rural: first_of_kind(&self.districts, DistrictKind::Rural),
+            streams: &self.streams,
+            month: self.month,
+        };
+        let hh = &mut self.households;
+        for i in 0..hh.len() {
+            let review = hh.review_residence[i]
+                || ctx
                     .streams
-                    .open(Draw::ResidenceReview, self.households.key[i], self.month)
+                    .open(Draw::ResidenceReview, hh.key[i], ctx.month)
                     .chance(share);
             if review {
-                self.choose_residence(i, false);
+                choose_residence(&ctx, &self.firms, &mut self.districts, hh, i, false);
             }
-            let r = self.households.home(i);
-            if self.households.children_with[i] && !rural[r] {
-                free[r] -= f64::from(self.households.children[i]);
+            let r = hh.home(i);
+            if hh.children_with[i] && !rural[r] {
+                free[r] -= f64::from(hh.children[i]);
             }
         }
         self.place_children_with(free, &rural);
@@ -563,153 +774,29 @@ impl Simulation {
             .collect()
     }
 
-    fn public_rental_eligible(&self, i: usize) -> bool {
-        let w = self.households.row(i);
-        let talent = w.skill == 2
-            && (self.s.policy.talent_housing
-                || self.s.policy.public_rental_eligibility == PublicRentalEligibility::TalentsOnly);
-        let zone_job =
-            w.employer != NO_FIRM && self.is_cluster(self.firms[w.employer as usize].district);
-        talent
-            || match self.s.policy.public_rental_eligibility {
-                PublicRentalEligibility::TalentsOnly => false,
-                PublicRentalEligibility::ZoneMigrants => zone_job && w.origin.is_migrant_like(),
-                PublicRentalEligibility::ZoneWorkers => zone_job,
-            }
-    }
-
-    /// Residence and tenure choice: utility = −rent − commuting cost + amenities + children's
-    /// schooling − moving cost, over feasible (district, tenure) pairs with free units; logit.
-    /// `is_new`: the household holds no unit yet (arrival or initialisation).
+    /// Residence choice of household `i` on the state of the simulation ([`choose_residence`]).
     pub(crate) fn choose_residence(&mut self, i: usize, is_new: bool) {
-        let Some((di, tenure)) = self.best_residence(i, is_new) else {
-            // Nowhere free within reach: stay put (or, if new, take a rural room anyway).
-            if is_new {
-                let rural = self.first_district_of(DistrictKind::Rural);
-                self.households.residence[i] = rural as u16;
-                self.households.tenure[i] = Tenure::RuralHome;
-                self.districts[rural].occupied[Tenure::RuralHome as usize] += 1;
-            }
-            self.households.review_residence[i] = false;
-            return;
+        let ctx = ResidenceContext {
+            households: &self.s.households,
+            housing: &self.s.housing,
+            policy: &self.s.policy,
+            max_commute_minutes: self.s.labour.max_commute_minutes,
+            commute_value: self.s.labour.commute_value_cny_per_minute_month,
+            minutes: &self.travel.minutes,
+            amenity: &self.amenity_cache,
+            free_seats: &self.seats_cache,
+            fallback_rural: first_of_kind(&self.districts, DistrictKind::Rural),
+            streams: &self.streams,
+            month: self.month,
         };
-        let (residence, stock) = (self.households.home(i), self.households.tenure[i].stock());
-        if !is_new {
-            let old = &mut self.districts[residence].occupied[stock];
-            *old = old.saturating_sub(1);
-        }
-        self.districts[di].occupied[tenure.stock()] += 1;
-        let hh = &mut self.households;
-        if hh.home(i) != di {
-            hh.children_with[i] = false;
-        }
-        hh.residence[i] = di as u16;
-        hh.tenure[i] = tenure;
-        hh.review_residence[i] = false;
-    }
-
-    /// The (district, tenure) a household picks: the feasible option of highest utility plus its
-    /// taste shock, or `None` if nothing is free within reach. Options are visited in a fixed
-    /// order and the best kept as they come (no list is built: this runs for every household
-    /// that reviews its residence, every month).
-    fn best_residence(&self, i: usize, is_new: bool) -> Option<(usize, Tenure)> {
-        let h = &self.s.households;
-        let hs = &self.s.housing;
-        let w = self.households.row(i);
-        let workplace = if w.employer != NO_FIRM {
-            self.firms[w.employer as usize].district
-        } else {
-            w.anchor()
-        };
-        let eligible_public = self.public_rental_eligible(i);
-        // One taste shock per (district, tenure) slot, whichever options are open, so that a
-        // household's tastes do not shift when a policy adds or removes an option.
-        let scale = h.residence_choice_scale_cny;
-        let stream_month = self.month * 2 + u32::from(is_new);
-        let draws = self.streams.open(Draw::Residence, w.key, stream_month);
-        let mut best: Option<(usize, Tenure)> = None;
-        let mut best_value = f64::NEG_INFINITY;
-        for di in 0..self.districts.len() {
-            let d = &self.districts[di];
-            let minutes = self.travel.minutes[(di, workplace)];
-            if (is_new || w.home() != di) && minutes > self.s.labour.max_commute_minutes {
-                continue;
-            }
-            let base = self.amenity_cache[di] - self.commute_cost(di, workplace);
-            // At most five tenures per district, in a fixed order.
-            let mut candidates = [(Tenure::RuralHome, 0.0); 5];
-            let mut n = 0;
-            let mut add = |tenure: Tenure, rent: f64| {
-                candidates[n] = (tenure, rent);
-                n += 1;
-            };
-            if d.kind == DistrictKind::Rural {
-                let rent = if w.origin == Origin::LocalRural {
-                    0.0
-                } else {
-                    hs.rural_rent_cny_month
-                };
-                add(Tenure::RuralHome, rent);
-            } else {
-                let market = if w.settled {
-                    Tenure::Owned
-                } else {
-                    Tenure::Market
-                };
-                let own_factor = if w.settled {
-                    hs.ownership_cost_share
-                } else {
-                    1.0
-                };
-                add(market, d.market_rent * own_factor);
-                if eligible_public {
-                    add(
-                        Tenure::PublicRental,
-                        d.market_rent * (1.0 - self.s.policy.public_rental_rent_discount),
-                    );
-                }
-                if w.origin == Origin::LandlessFarmer {
-                    add(Tenure::Resettlement, hs.resettlement_rent_cny_month);
-                }
-                if w.employer != NO_FIRM && workplace == di {
-                    add(Tenure::Dormitory, hs.dormitory_rent_cny_month);
-                }
-            }
-            for &(tenure, rent) in &candidates[..n] {
-                let current = !is_new
-                    && w.home() == di
-                    && (w.tenure == tenure || w.tenure.stock() == tenure.stock());
-                if !current && d.free_units(tenure.stock()) == 0 {
-                    continue;
-                }
-                let rural_home = d.kind == DistrictKind::Rural
-                    && w.origin != Origin::Migrant
-                    && w.origin != Origin::LocalUrban;
-                let schooled = w.children > 0
-                    && (rural_home
-                        || (tenure != Tenure::Dormitory
-                            && self.seats_cache[di] >= w.children as f64));
-                let mut u = base - rent
-                    + if schooled {
-                        h.amenity_school_cny * w.children as f64
-                    } else {
-                        0.0
-                    };
-                if tenure == Tenure::Dormitory {
-                    u += h.dormitory_amenity_cny;
-                }
-                if !current && !is_new {
-                    u -= h.moving_cost_cny;
-                }
-                let slot = (di * 6 + tenure as usize) as u64;
-                let value = u + scale * super::streams::gumbel_of(draws.at(slot));
-                if value > best_value {
-                    best_value = value;
-                    best = Some((di, tenure));
-                }
-            }
-        }
-        best
+        choose_residence(
+            &ctx,
+            &self.firms,
+            &mut self.districts,
+            &mut self.households,
+            i,
+            is_new,
+        );
     }
 
     /// Children live with the household where it lives if it is a rural home or a school seat is
@@ -976,6 +1063,84 @@ mod tests {
             vec![4, 3, 2, 1, 0]
         );
         assert!(hh.is_empty());
+    }
+
+    /// The baseline's three districts (zone, city, rural) with hand-set housing: 40 minutes
+    /// between zone and city, 60 to the villages.
+    fn housing_world() -> (
+        crate::scenario::ScenarioFile,
+        Vec<crate::model::world::District>,
+    ) {
+        let spec = crate::scenario::load_builtin()
+            .expect("baseline")
+            .spec()
+            .clone();
+        let mut districts: Vec<crate::model::world::District> = spec
+            .districts
+            .iter()
+            .map(|(id, d)| crate::model::world::District::from_spec(id, d))
+            .collect();
+        for d in &mut districts {
+            d.housing = [0.0; Tenure::STOCKS];
+            d.occupied = [0; Tenure::STOCKS];
+            d.background_market_units = 0;
+            d.market_rent = 800.0;
+        }
+        (spec, districts)
+    }
+
+    /// A zone worker living in the villages moves to a free market flat in the zone (its commute
+    /// is costly), the occupancy follows; with the zone full it stays where it is.
+    #[test]
+    fn a_zone_worker_moves_next_to_the_job_while_flats_are_free() {
+        use super::{ResidenceContext, choose_residence};
+        let (spec, mut districts) = housing_world();
+        let ids: Vec<&String> = spec.districts.keys().collect();
+        let at = |id: &str| ids.iter().position(|k| *k == id).expect("district");
+        let (zone, rural) = (at("zone"), at("rural"));
+        let mut minutes = nalgebra::DMatrix::from_element(3, 3, 40.0);
+        for d in 0..3 {
+            minutes[(d, d)] = 5.0;
+            minutes[(d, rural)] = 60.0;
+            minutes[(rural, d)] = 60.0;
+        }
+        minutes[(rural, rural)] = 5.0;
+        let streams = crate::model::streams::Streams::new(3);
+        let mut policy = spec.policy.clone();
+        policy.public_rental_eligibility = crate::scenario::PublicRentalEligibility::TalentsOnly;
+        let ctx = ResidenceContext {
+            households: &spec.households,
+            housing: &spec.housing,
+            policy: &policy,
+            max_commute_minutes: 90.0,
+            commute_value: 200.0,
+            minutes: &minutes,
+            amenity: &[0.0; 3],
+            free_seats: &[0.0; 3],
+            fallback_rural: rural,
+            streams: &streams,
+            month: 1,
+        };
+        let firms = vec![crate::model::tests::blank_firm(zone)];
+        let mut hh = Households::default();
+        let mut w = household(rural as u16, 0, false);
+        w.tenure = Tenure::RuralHome;
+        w.employer = 0;
+        w.origin = Origin::LocalRural;
+        hh.push(w);
+        districts[rural].housing[Tenure::RuralHome as usize] = 10.0;
+        districts[rural].occupied[Tenure::RuralHome as usize] = 1;
+        // The zone is full: nowhere better is free, the household stays.
+        choose_residence(&ctx, &firms, &mut districts, &mut hh, 0, false);
+        assert_eq!(hh.home(0), rural);
+        // Ten flats free in the zone: 55 minutes less commuting at 200 CNY a minute outweighs
+        // rent, moving cost and taste.
+        districts[zone].housing[Tenure::Market as usize] = 10.0;
+        choose_residence(&ctx, &firms, &mut districts, &mut hh, 0, false);
+        assert_eq!((hh.home(0), hh.tenure[0]), (zone, Tenure::Market));
+        assert_eq!(districts[zone].occupied[Tenure::Market as usize], 1);
+        assert_eq!(districts[rural].occupied[Tenure::RuralHome as usize], 0);
+        assert!(!hh.review_residence[0]);
     }
 
     #[test]
