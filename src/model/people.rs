@@ -523,8 +523,9 @@ impl Simulation {
         self.counters.trained += spells.trained;
         self.departures(&rural);
         self.arrivals();
-        self.review_residences_now();
-        self.children_and_social_security();
+        let free = self.review_residences_now();
+        let count = place_children(&mut self.households, free, &rural);
+        self.social_security_and_perceived_income(count);
     }
 
     fn departures(&mut self, rural: &[bool]) {
@@ -557,9 +558,9 @@ impl Simulation {
         }
     }
 
-    /// Residence review after a change of job, or now and then; the free school seats after it
-    /// are counted in the same pass.
-    pub(crate) fn review_residences_now(&mut self) {
+    /// Residence review after a change of job, or now and then; returns the school seats free
+    /// for modelled children after it, counted in the same pass.
+    pub(crate) fn review_residences_now(&mut self) -> Vec<f64> {
         let share = self.s.households.residence_review_share_per_month;
         let rural = self.rural_districts();
         let bg = self.s.households.background_children_per_resident;
@@ -596,26 +597,19 @@ impl Simulation {
                 free[r] -= f64::from(hh.children[i]);
             }
         }
-        self.place_children_with(free, &rural);
+        free
     }
 
-    /// Children placed (see `place_children`), then the settled migrants' social security and the
-    /// newcomers' perceived income.
-    fn children_and_social_security(&mut self) {
+    /// The settled migrants' social security and the newcomers' perceived income, from the
+    /// counts of the children's pass.
+    fn social_security_and_perceived_income(&mut self, count: EarningsCount) {
         let h = &self.s.households;
         let policy = &self.s.policy;
-        // One pass for the settled migrants' social security and the mean wage below.
-        let hh = &self.households;
-        let (mut settled_covered, mut wage_sum, mut employed) = (0.0, 0.0, 0.0);
-        for i in 0..hh.len() {
-            if hh.settled[i] && hh.origin[i].is_migrant_like() {
-                settled_covered += 1.0;
-            }
-            if hh.is_employed(i) {
-                wage_sum += hh.wage[i];
-                employed += 1.0;
-            }
-        }
+        let EarningsCount {
+            settled_migrants: settled_covered,
+            wage_sum,
+            employed,
+        } = count;
         let social = settled_covered
             * policy.social_security_coverage
             * self.s.government.social_security_cny_per_settled_month;
@@ -804,37 +798,61 @@ impl Simulation {
     pub(crate) fn place_children(&mut self) {
         let free = self.census().free_seats;
         let rural = self.rural_districts();
-        self.place_children_with(free, &rural);
+        place_children(&mut self.households, free, &rural);
     }
+}
 
-    /// [`Simulation::place_children`] given the free seats counted from the households now.
-    fn place_children_with(&mut self, mut free: Vec<f64>, rural: &[bool]) {
-        let hh = &mut self.households;
-        for i in 0..hh.len() {
-            let children = hh.children[i];
-            if children == 0 {
-                continue;
-            }
-            let home = hh.home(i);
-            let rural_home = rural[home];
-            let with = if rural_home {
-                hh.origin[i] != Origin::Migrant && hh.origin[i] != Origin::LocalUrban
-            } else if hh.tenure[i] == Tenure::Dormitory {
-                false
-            } else if hh.children_with[i] {
-                true
-            } else if free[home] >= f64::from(children) {
-                free[home] -= f64::from(children);
-                true
-            } else {
-                false
-            };
-            if !with && hh.children_with[i] && !rural_home {
-                free[home] += f64::from(children);
-            }
-            hh.children_with[i] = with;
+/// Settled migrants and the wages of the employed, counted in the pass that places children.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct EarningsCount {
+    /// Settled households of rural origin (social security is paid for them).
+    pub settled_migrants: f64,
+    pub wage_sum: f64,
+    pub employed: f64,
+}
+
+/// Children live with the household where it lives if it is a rural home or a school seat is
+/// free (`free`: seats free for modelled children now; those already placed keep theirs);
+/// otherwise they are left behind in the village. The same pass counts the settled migrants and
+/// the wages of the employed (the order of the sums is the households' order).
+pub(crate) fn place_children(
+    hh: &mut Households,
+    mut free: Vec<f64>,
+    rural: &[bool],
+) -> EarningsCount {
+    let mut count = EarningsCount::default();
+    for i in 0..hh.len() {
+        if hh.settled[i] && hh.origin[i].is_migrant_like() {
+            count.settled_migrants += 1.0;
         }
+        if hh.is_employed(i) {
+            count.wage_sum += hh.wage[i];
+            count.employed += 1.0;
+        }
+        let children = hh.children[i];
+        if children == 0 {
+            continue;
+        }
+        let home = hh.home(i);
+        let rural_home = rural[home];
+        let with = if rural_home {
+            hh.origin[i] != Origin::Migrant && hh.origin[i] != Origin::LocalUrban
+        } else if hh.tenure[i] == Tenure::Dormitory {
+            false
+        } else if hh.children_with[i] {
+            true
+        } else if free[home] >= f64::from(children) {
+            free[home] -= f64::from(children);
+            true
+        } else {
+            false
+        };
+        if !with && hh.children_with[i] && !rural_home {
+            free[home] += f64::from(children);
+        }
+        hh.children_with[i] = with;
     }
+    count
 }
 
 /// The surplus rural labour of each district at the start: the scenario's reserve shared among
