@@ -461,15 +461,6 @@ impl Simulation {
             .collect()
     }
 
-    /// Index of the market a sector sells in from a district.
-    pub(crate) fn market_of(&self, sector: usize, district: usize) -> usize {
-        let nd = self.districts.len();
-        match self.economy.sectors[sector].market {
-            crate::scenario::MarketScope::Region => sector * (nd + 1) + nd,
-            crate::scenario::MarketScope::District => sector * (nd + 1) + district,
-        }
-    }
-
     /// Employed workers by district of residence (rows) and district of their employer
     /// (columns): the commuting flows, in persons (one agent is one worker).
     pub fn commuting_flows(&self) -> nalgebra::DMatrix<f64> {
@@ -527,39 +518,6 @@ impl Simulation {
             self.s.policy = change.policy.clone();
             self.fund.leverage = self.s.policy.guarantee_leverage;
         }
-    }
-
-    /// A nominal interest rate as the real rate that 2015-price stocks pay: every CNY amount of
-    /// the model is in 2015 prices (ODD §7.12), so debt is eroded by inflation.
-    pub(crate) fn real_rate(&self, nominal: f64) -> f64 {
-        (1.0 + nominal) / (1.0 + self.s.macro_.inflation_per_year) - 1.0
-    }
-
-    /// The real rate on a firm's bank loans (benchmark + SME spread).
-    pub(crate) fn loan_rate(&self) -> f64 {
-        self.real_rate(
-            self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year,
-        )
-    }
-
-    /// Firm-level user cost of capital per month (interest + depreciation).
-    pub(crate) fn user_cost(&self, firm: &Firm) -> f64 {
-        let mut rate = self.loan_rate();
-        if firm.anchor {
-            rate -= self.s.policy.interest_subsidy_per_year;
-        }
-        (rate.max(0.0) + self.s.firms.capital_depreciation_per_year) / 12.0
-    }
-
-    /// Land a new project needs, in ha: floor / FAR, FAR raised by the minimum-FAR rule.
-    pub(crate) fn land_need_ha(&self, sector: usize, workers: f64) -> f64 {
-        let far = self
-            .s
-            .land
-            .base_floor_area_ratio
-            .max(self.s.policy.min_floor_area_ratio);
-        workers * self.economy.sectors[sector].floor_per_worker / far / 10_000.0
-            * (1.0 + self.s.entry.land_buffer_share)
     }
 
     fn initialise(&mut self) {
@@ -831,20 +789,6 @@ impl Simulation {
             gov.accrued.taxes += accrued.taxes;
             gov.accrued.fees += accrued.fees;
         }
-    }
-
-    /// Firm scale from a Pareto law truncated to the scenario's maximum (heavy-tailed sizes), by
-    /// inverse transform of the uniform draw `u`.
-    pub(crate) fn draw_scale(&self, min: f64, u: f64) -> f64 {
-        let shape = self.s.firms.size_pareto_shape;
-        let max = self.s.firms.size_max_workers.max(min);
-        let tail = (min / max).dpow(shape);
-        min * (1.0 - u * (1.0 - tail)).dpow(-1.0 / shape)
-    }
-
-    /// Wages a firm offers: the regional index plus the firm's premium.
-    pub(crate) fn firm_wage(&self, firm: &Firm, skill: usize) -> f64 {
-        self.wage_index[skill] * (1.0 + firm.wage_premium[skill])
     }
 
     pub(crate) fn new_firm(

@@ -2,7 +2,7 @@
 //! investment under a credit constraint, technical upgrading, R&D and innovation; idling, exit and
 //! the land rules (MODEL.md §4 "Production", "Investment and finance", "Innovation", "Land").
 
-use super::Simulation;
+use super::agents::Firm;
 use super::agents::{FirmStatus, NO_FIRM};
 use super::budget::{CITY, ZONE};
 use super::costs::Cost;
@@ -10,9 +10,26 @@ use super::detmath::DetMath;
 use super::sampling;
 use super::streams::Draw;
 use super::world::Land;
+use super::world::{District, Economy};
+use super::{Markets, Previous, Simulation};
+use crate::scenario::ScenarioFile;
 use crate::scenario::{Premises, SectorGroup};
 
-impl Simulation {
+/// What a firm's decisions read of the world: the scenario, the economy, the districts' stocks,
+/// last month's aggregates, the markets and the wage index. A read-only view of the state, so
+/// that production, entry, exit and the initial state compute a firm's productivity, prices,
+/// targets and optimum from explicit inputs.
+#[derive(Clone, Copy)]
+pub(crate) struct FirmConditions<'a> {
+    pub s: &'a ScenarioFile,
+    pub economy: &'a Economy,
+    pub districts: &'a [District],
+    pub prev: &'a Previous,
+    pub markets: &'a Markets,
+    pub wage_index: &'a [f64; 3],
+}
+
+impl FirmConditions<'_> {
     /// Agglomeration (same-sector employment of *other* firms in the district, last month) times
     /// infrastructure: M = ((E − own + 1)/E_ref)^γ · Π(1 + gₖ qₖ). External economies come from
     /// the neighbours (as the literature estimates them), not from the firm's own size.
@@ -20,7 +37,7 @@ impl Simulation {
         self.agglomeration_multiplier(si, di, own) * self.infrastructure_multiplier(di)
     }
 
-    fn agglomeration_multiplier(&self, si: usize, di: usize, own: f64) -> f64 {
+    pub(crate) fn agglomeration_multiplier(&self, si: usize, di: usize, own: f64) -> f64 {
         let f = &self.s.firms;
         let others = (self.prev.employment[di][si] - own).max(0.0);
         ((others + 1.0) / f.agglomeration_reference_workers).dpow(f.agglomeration_elasticity)
@@ -56,7 +73,7 @@ impl Simulation {
 
     /// Automation moves that share of the low-skill elasticity to capital: machines do the work,
     /// returns to scale stay the same.
-    fn effective_betas(&self, si: usize, automation: f64) -> [f64; 3] {
+    pub(crate) fn effective_betas(&self, si: usize, automation: f64) -> [f64; 3] {
         let b = self.economy.sectors[si].beta;
         [b[0] * (1.0 - automation), b[1], b[2]]
     }
@@ -76,7 +93,7 @@ impl Simulation {
         v
     }
 
-    fn effective_alpha(&self, si: usize, automation: f64) -> f64 {
+    pub(crate) fn effective_alpha(&self, si: usize, automation: f64) -> f64 {
         let s = &self.economy.sectors[si];
         s.alpha + s.beta[0] * automation
     }
@@ -145,7 +162,7 @@ impl Simulation {
 
     /// How much effective R&D a yuan buys: more with high-skill workers and a better innovation
     /// platform (R1.3, R2.5).
-    fn rd_effectiveness(&self, high_share: f64, platform_quality: f64) -> f64 {
+    pub(crate) fn rd_effectiveness(&self, high_share: f64, platform_quality: f64) -> f64 {
         let fp = &self.s.firms;
         (1.0 + fp.high_skill_innovation_gain * high_share)
             * (1.0 + fp.platform_innovation_gain * platform_quality)
@@ -174,8 +191,7 @@ impl Simulation {
     /// Short-run labour demand by skill at the firm's capital and wages, along its demand curve
     /// (value added p_net·b^(1/σ)·y^ρ with ρ = 1 − 1/σ):
     /// Y* = [T·M·K^α·Π(ρβₖp_net·b^(1/σ)/wₖ)^βₖ]^(1/(1−ρΣβ)), Lₖ = ρβₖ·p_net·b^(1/σ)·Y*^ρ/wₖ − 1.
-    pub(crate) fn labour_targets(&self, fi: usize) -> [f64; 3] {
-        let firm = &self.firms[fi];
+    pub(crate) fn labour_targets(&self, firm: &Firm) -> [f64; 3] {
         let si = firm.sector;
         let p = self.markets.price[self.market_of(si, firm.district)];
         let p_net = self.net_price(si, firm.district, p);
@@ -210,8 +226,7 @@ impl Simulation {
 
     /// Output with the workers the firm has: Y = T·M·K^α·Π(Lₖ+1)^βₖ (the +1 lets a firm without a
     /// worker of one skill still produce); zero without any worker.
-    pub(crate) fn firm_output(&self, fi: usize) -> f64 {
-        let firm = &self.firms[fi];
+    pub(crate) fn firm_output(&self, firm: &Firm) -> f64 {
         if firm.workers() == 0 {
             return 0.0;
         }
@@ -231,6 +246,164 @@ impl Simulation {
         y
     }
 
+    /// Index of the market a sector sells in from a district.
+    pub(crate) fn market_of(&self, sector: usize, district: usize) -> usize {
+        let nd = self.districts.len();
+        match self.economy.sectors[sector].market {
+            crate::scenario::MarketScope::Region => sector * (nd + 1) + nd,
+            crate::scenario::MarketScope::District => sector * (nd + 1) + district,
+        }
+    }
+
+    /// A nominal interest rate as the real rate that 2015-price stocks pay: every CNY amount of
+    /// the model is in 2015 prices (ODD §7.12), so debt is eroded by inflation.
+    pub(crate) fn real_rate(&self, nominal: f64) -> f64 {
+        (1.0 + nominal) / (1.0 + self.s.macro_.inflation_per_year) - 1.0
+    }
+
+    /// The real rate on a firm's bank loans (benchmark + SME spread).
+    pub(crate) fn loan_rate(&self) -> f64 {
+        self.real_rate(
+            self.s.macro_.interest_rate_per_year + self.s.finance.loan_rate_premium_per_year,
+        )
+    }
+
+    /// Firm-level user cost of capital per month (interest + depreciation).
+    pub(crate) fn user_cost(&self, firm: &Firm) -> f64 {
+        let mut rate = self.loan_rate();
+        if firm.anchor {
+            rate -= self.s.policy.interest_subsidy_per_year;
+        }
+        (rate.max(0.0) + self.s.firms.capital_depreciation_per_year) / 12.0
+    }
+
+    /// Land a new project needs, in ha: floor / FAR, FAR raised by the minimum-FAR rule.
+    pub(crate) fn land_need_ha(&self, sector: usize, workers: f64) -> f64 {
+        let far = self
+            .s
+            .land
+            .base_floor_area_ratio
+            .max(self.s.policy.min_floor_area_ratio);
+        workers * self.economy.sectors[sector].floor_per_worker / far / 10_000.0
+            * (1.0 + self.s.entry.land_buffer_share)
+    }
+
+    /// Firm scale from a Pareto law truncated to the scenario's maximum (heavy-tailed sizes), by
+    /// inverse transform of the uniform draw `u`.
+    pub(crate) fn draw_scale(&self, min: f64, u: f64) -> f64 {
+        let shape = self.s.firms.size_pareto_shape;
+        let max = self.s.firms.size_max_workers.max(min);
+        let tail = (min / max).dpow(shape);
+        min * (1.0 - u * (1.0 - tail)).dpow(-1.0 / shape)
+    }
+
+    /// Wages a firm offers: the regional index plus the firm's premium.
+    pub(crate) fn firm_wage(&self, firm: &Firm, skill: usize) -> f64 {
+        self.wage_index[skill] * (1.0 + firm.wage_premium[skill])
+    }
+}
+
+/// The firm-decision helpers on the simulation's state (each builds the view and asks it).
+impl Simulation {
+    pub(crate) fn equip_at_optimum(&self, firm: &mut Firm) {
+        self.conditions().equip_at_optimum(firm)
+    }
+
+    /// The read-only view of what firms decide on.
+    pub(crate) fn conditions(&self) -> FirmConditions<'_> {
+        FirmConditions {
+            s: &self.s,
+            economy: &self.economy,
+            districts: &self.districts,
+            prev: &self.prev,
+            markets: &self.markets,
+            wage_index: &self.wage_index,
+        }
+    }
+
+    pub(crate) fn productivity_multiplier(&self, si: usize, di: usize, own: f64) -> f64 {
+        self.conditions().productivity_multiplier(si, di, own)
+    }
+
+    pub(crate) fn own_size_correction(&self, si: usize, di: usize, own: f64) -> f64 {
+        self.conditions().own_size_correction(si, di, own)
+    }
+
+    pub(crate) fn infrastructure_quality(&self, capital: f64, di: usize) -> f64 {
+        self.conditions().infrastructure_quality(capital, di)
+    }
+
+    pub(crate) fn net_price(&self, si: usize, di: usize, price: f64) -> f64 {
+        self.conditions().net_price(si, di, price)
+    }
+
+    pub(crate) fn effective_betas(&self, si: usize, automation: f64) -> [f64; 3] {
+        self.conditions().effective_betas(si, automation)
+    }
+
+    pub(crate) fn measured_tfp(&self, firm: &super::agents::Firm) -> f64 {
+        self.conditions().measured_tfp(firm)
+    }
+
+    pub(crate) fn effective_alpha(&self, si: usize, automation: f64) -> f64 {
+        self.conditions().effective_alpha(si, automation)
+    }
+
+    pub(crate) fn calibrate_tfp(&self, si: usize, m: f64, c: f64) -> f64 {
+        self.conditions().calibrate_tfp(si, m, c)
+    }
+
+    pub(crate) fn marginal_revenue_share(&self) -> f64 {
+        self.conditions().marginal_revenue_share()
+    }
+
+    pub(crate) fn rd_effectiveness(&self, high_share: f64, platform_quality: f64) -> f64 {
+        self.conditions()
+            .rd_effectiveness(high_share, platform_quality)
+    }
+
+    pub(crate) fn firm_net_price(&self, firm: &super::agents::Firm, y: f64) -> f64 {
+        self.conditions().firm_net_price(firm, y)
+    }
+
+    pub(crate) fn labour_targets(&self, fi: usize) -> [f64; 3] {
+        self.conditions().labour_targets(&self.firms[fi])
+    }
+
+    pub(crate) fn firm_output(&self, fi: usize) -> f64 {
+        self.conditions().firm_output(&self.firms[fi])
+    }
+
+    pub(crate) fn market_of(&self, sector: usize, district: usize) -> usize {
+        self.conditions().market_of(sector, district)
+    }
+
+    pub(crate) fn real_rate(&self, nominal: f64) -> f64 {
+        self.conditions().real_rate(nominal)
+    }
+
+    pub(crate) fn loan_rate(&self) -> f64 {
+        self.conditions().loan_rate()
+    }
+
+    pub(crate) fn user_cost(&self, firm: &Firm) -> f64 {
+        self.conditions().user_cost(firm)
+    }
+
+    pub(crate) fn land_need_ha(&self, sector: usize, workers: f64) -> f64 {
+        self.conditions().land_need_ha(sector, workers)
+    }
+
+    pub(crate) fn draw_scale(&self, min: f64, u: f64) -> f64 {
+        self.conditions().draw_scale(min, u)
+    }
+
+    pub(crate) fn firm_wage(&self, firm: &Firm, skill: usize) -> f64 {
+        self.conditions().firm_wage(firm, skill)
+    }
+}
+
+impl Simulation {
     /// Step 5: production, accounts, taxes, R&D and innovation, investment and upgrading, labour
     /// demand (vacancies and lay-off probabilities for step 6).
     // Kept out of line: each step shows by name in a profile.
