@@ -6,12 +6,15 @@ use super::agents::Firm;
 use super::agents::{FirmStatus, NO_FIRM};
 use super::budget::{CITY, ZONE};
 use super::costs::Cost;
+use super::costs::PublicCosts;
 use super::detmath::DetMath;
+use super::public::{Government, GuaranteeFund};
 use super::sampling;
 use super::streams::Draw;
+use super::streams::Streams;
 use super::world::Land;
 use super::world::{District, Economy};
-use super::{Markets, Previous, Simulation};
+use super::{Households, Markets, MonthCounters, Previous, Simulation};
 use crate::scenario::ScenarioFile;
 use crate::scenario::{Premises, SectorGroup};
 
@@ -337,41 +340,16 @@ impl Simulation {
         self.conditions().net_price(si, di, price)
     }
 
-    pub(crate) fn effective_betas(&self, si: usize, automation: f64) -> [f64; 3] {
-        self.conditions().effective_betas(si, automation)
-    }
-
     pub(crate) fn measured_tfp(&self, firm: &super::agents::Firm) -> f64 {
         self.conditions().measured_tfp(firm)
-    }
-
-    pub(crate) fn effective_alpha(&self, si: usize, automation: f64) -> f64 {
-        self.conditions().effective_alpha(si, automation)
     }
 
     pub(crate) fn calibrate_tfp(&self, si: usize, m: f64, c: f64) -> f64 {
         self.conditions().calibrate_tfp(si, m, c)
     }
 
-    pub(crate) fn marginal_revenue_share(&self) -> f64 {
-        self.conditions().marginal_revenue_share()
-    }
-
-    pub(crate) fn rd_effectiveness(&self, high_share: f64, platform_quality: f64) -> f64 {
-        self.conditions()
-            .rd_effectiveness(high_share, platform_quality)
-    }
-
-    pub(crate) fn firm_net_price(&self, firm: &super::agents::Firm, y: f64) -> f64 {
-        self.conditions().firm_net_price(firm, y)
-    }
-
     pub(crate) fn labour_targets(&self, fi: usize) -> [f64; 3] {
         self.conditions().labour_targets(&self.firms[fi])
-    }
-
-    pub(crate) fn firm_output(&self, fi: usize) -> f64 {
-        self.conditions().firm_output(&self.firms[fi])
     }
 
     pub(crate) fn market_of(&self, sector: usize, district: usize) -> usize {
@@ -380,14 +358,6 @@ impl Simulation {
 
     pub(crate) fn real_rate(&self, nominal: f64) -> f64 {
         self.conditions().real_rate(nominal)
-    }
-
-    pub(crate) fn loan_rate(&self) -> f64 {
-        self.conditions().loan_rate()
-    }
-
-    pub(crate) fn user_cost(&self, firm: &Firm) -> f64 {
-        self.conditions().user_cost(firm)
     }
 
     pub(crate) fn land_need_ha(&self, sector: usize, workers: f64) -> f64 {
@@ -403,7 +373,118 @@ impl Simulation {
     }
 }
 
-impl Simulation {
+/// What production, investment, exit and the land rules read and write. They read the scenario,
+/// the economy, last month's aggregates, the markets, the wage index and the month's random
+/// streams; they write the firms, the districts' land and floor, the public accounts and costs,
+/// the guarantee fund, the pool of idle land, the month's counters, and (when a plant closes)
+/// the jobs of its workers.
+pub(crate) struct FirmWorld<'a> {
+    pub s: &'a ScenarioFile,
+    pub economy: &'a Economy,
+    pub prev: &'a Previous,
+    pub markets: &'a Markets,
+    pub wage_index: &'a [f64; 3],
+    pub streams: &'a Streams,
+    pub month: u32,
+    pub incubator_capital: f64,
+    pub firms: &'a mut Vec<Firm>,
+    pub districts: &'a mut [District],
+    pub accounts: &'a mut [Government; 2],
+    pub costs: &'a mut PublicCosts,
+    pub fund: &'a mut GuaranteeFund,
+    pub counters: &'a mut MonthCounters,
+    pub idle_pool: &'a mut [Vec<(u32, f64)>],
+    pub households: &'a mut Households,
+}
+
+impl FirmWorld<'_> {
+    /// The read-only view of what firms decide on, as the state stands now.
+    pub(crate) fn conditions(&self) -> FirmConditions<'_> {
+        FirmConditions {
+            s: self.s,
+            economy: self.economy,
+            districts: self.districts,
+            prev: self.prev,
+            markets: self.markets,
+            wage_index: self.wage_index,
+        }
+    }
+
+    fn is_cluster(&self, district: usize) -> bool {
+        self.districts[district].kind == crate::scenario::DistrictKind::Cluster
+    }
+
+    /// The zone account for cluster districts, the city budget elsewhere.
+    fn account_of(&self, district: usize) -> usize {
+        if self.is_cluster(district) {
+            ZONE
+        } else {
+            CITY
+        }
+    }
+
+    /// A public cost incurred this month, paid from `account` next month.
+    fn charge(&mut self, account: usize, cost: Cost, amount: f64) {
+        self.accounts[account].accrued.subsidies += amount;
+        self.costs.add(cost, amount);
+    }
+
+    fn infrastructure_quality(&self, capital: f64, di: usize) -> f64 {
+        self.conditions().infrastructure_quality(capital, di)
+    }
+
+    fn net_price(&self, si: usize, di: usize, price: f64) -> f64 {
+        self.conditions().net_price(si, di, price)
+    }
+
+    fn effective_betas(&self, si: usize, automation: f64) -> [f64; 3] {
+        self.conditions().effective_betas(si, automation)
+    }
+
+    fn effective_alpha(&self, si: usize, automation: f64) -> f64 {
+        self.conditions().effective_alpha(si, automation)
+    }
+
+    fn marginal_revenue_share(&self) -> f64 {
+        self.conditions().marginal_revenue_share()
+    }
+
+    fn rd_effectiveness(&self, high_share: f64, platform_quality: f64) -> f64 {
+        self.conditions()
+            .rd_effectiveness(high_share, platform_quality)
+    }
+
+    fn firm_net_price(&self, firm: &super::agents::Firm, y: f64) -> f64 {
+        self.conditions().firm_net_price(firm, y)
+    }
+
+    fn market_of(&self, sector: usize, district: usize) -> usize {
+        self.conditions().market_of(sector, district)
+    }
+
+    fn loan_rate(&self) -> f64 {
+        self.conditions().loan_rate()
+    }
+
+    fn user_cost(&self, firm: &Firm) -> f64 {
+        self.conditions().user_cost(firm)
+    }
+
+    fn land_need_ha(&self, sector: usize, workers: f64) -> f64 {
+        self.conditions().land_need_ha(sector, workers)
+    }
+
+    fn firm_wage(&self, firm: &Firm, skill: usize) -> f64 {
+        self.conditions().firm_wage(firm, skill)
+    }
+
+    fn labour_targets(&self, fi: usize) -> [f64; 3] {
+        self.conditions().labour_targets(&self.firms[fi])
+    }
+
+    fn firm_output(&self, fi: usize) -> f64 {
+        self.conditions().firm_output(&self.firms[fi])
+    }
     /// Step 5: production, accounts, taxes, R&D and innovation, investment and upgrading, labour
     /// demand (vacancies and lay-off probabilities for step 6).
     // Kept out of line: each step shows by name in a profile.
@@ -945,7 +1026,7 @@ impl Simulation {
             }
         }
         self.resell_idle_plots();
-        for f in &mut self.firms {
+        for f in self.firms.iter_mut() {
             if f.status != FirmStatus::Exited {
                 f.status_months += 1;
             }
@@ -1068,6 +1149,53 @@ impl Simulation {
             }
         });
         self.land_reclaimed(di, moved_total);
+    }
+}
+
+/// Wiring: the schedule's calls of these submodels (and the helpers entry and the initial state
+/// share with them).
+impl Simulation {
+    /// The state production, investment and exit read and write, split from the simulation.
+    pub(crate) fn firm_world(&mut self) -> FirmWorld<'_> {
+        FirmWorld {
+            s: &self.s,
+            economy: &self.economy,
+            prev: &self.prev,
+            markets: &self.markets,
+            wage_index: &self.wage_index,
+            streams: &self.streams,
+            month: self.month,
+            incubator_capital: self.incubator_capital,
+            firms: &mut self.firms,
+            districts: &mut self.districts,
+            accounts: &mut self.accounts,
+            costs: &mut self.costs,
+            fund: &mut self.fund,
+            counters: &mut self.counters,
+            idle_pool: &mut self.idle_pool,
+            households: &mut self.households,
+        }
+    }
+
+    /// Step 5 (`FirmWorld::production_and_investment`).
+    #[inline(never)]
+    pub(crate) fn production_and_investment(&mut self) {
+        self.firm_world().production_and_investment();
+    }
+
+    /// Step 8 (`FirmWorld::exit_and_land`).
+    #[inline(never)]
+    pub(crate) fn exit_and_land(&mut self) {
+        self.firm_world().exit_and_land();
+    }
+
+    pub(crate) fn finance_investment(&mut self, fi: usize, want: f64) -> f64 {
+        self.firm_world().finance_investment(fi, want)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn ipo_listings(&mut self) {
+        self.firm_world().ipo_listings();
     }
 
     /// Chain completeness of every (district, sector): suppliers present in the district cover

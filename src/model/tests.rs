@@ -132,15 +132,15 @@ fn an_automation_step_replaces_jobs_at_equal_output() {
                 && f.employees[0].is_multiple_of(10)
         })
         .expect("an industrial firm with a multiple of ten low-skill workers");
-    let before = sim.firm_output(fi);
+    let before = sim.conditions().firm_output(&sim.firms[fi]);
     let (automation, low) = (sim.firms[fi].automation, sim.firms[fi].employees[0]);
-    sim.consider_upgrade(fi, 1e6);
+    sim.firm_world().consider_upgrade(fi, 1e6);
     let step = sim.firms[fi].automation - automation;
     assert!(step > 0.0, "the upgrade was taken");
     // The jobs the machines were bought for leave; output is what it was.
     let jobs = (f64::from(low) * step).round() as u32;
     sim.firms[fi].employees[0] -= jobs;
-    let after = sim.firm_output(fi);
+    let after = sim.conditions().firm_output(&sim.firms[fi]);
     assert!(
         (after / before - 1.0).abs() < 1e-9,
         "output {before} → {after} after replacing {jobs} of {low} low-skill jobs"
