@@ -2,15 +2,17 @@
 //! chain targeting), choose a district or the outside option in a logit over expected conditions,
 //! buy land or rent floor, wait through approval and construction, then start operating.
 
-use super::Simulation;
+use super::agents::Firm;
 use super::agents::FirmStatus;
 use super::costs::Cost;
 use super::detmath::DetMath;
+use super::production::FirmWorld;
 use super::streams::{Draw, Source, Stream, newcomer_key};
 use super::world::Land;
+use super::{Simulation, keyed_poisson};
 use crate::scenario::{DistrictKind, Premises};
 
-impl Simulation {
+impl FirmWorld<'_> {
     // Kept out of line: each step shows by name in a profile.
     #[inline(never)]
     pub(crate) fn firm_entry(&mut self) {
@@ -26,7 +28,13 @@ impl Simulation {
             let base = self.economy.sectors[si].prospects_per_year / 12.0;
             let targeting =
                 1.0 + policy.chain_targeting_share * e.chain_targeting_gain * linkage[si];
-            let n = self.poisson(Draw::ProspectCount, si as u64, base * promotion * targeting);
+            let n = keyed_poisson(
+                self.streams,
+                Draw::ProspectCount,
+                si as u64,
+                self.month,
+                base * promotion * targeting,
+            );
             // The promotion team works the targeted share of the prospects it receives.
             let targeted = f64::from(n) * policy.chain_targeting_share;
             let cost = targeted * self.s.lever_costs.chain_targeting_cny_per_prospect;
@@ -113,7 +121,7 @@ impl Simulation {
     fn anchor_linkage(&self) -> Vec<f64> {
         let ns = self.economy.sectors.len();
         let mut weights = vec![0.0; ns];
-        for f in &self.firms {
+        for f in self.firms.iter() {
             if f.anchor && f.is_active() && self.is_cluster(f.district) {
                 weights[f.sector] += f.output;
             }
@@ -142,7 +150,7 @@ impl Simulation {
             / (0..3).map(|k| self.outside_wage[k]).sum::<f64>();
         let nd = self.districts.len();
         let (mut premium, mut count) = (vec![0.0; nd], vec![0.0; nd]);
-        for f in &self.firms {
+        for f in self.firms.iter() {
             if f.status == FirmStatus::Operating {
                 premium[f.district] += f.wage_premium.iter().sum::<f64>() / 3.0;
                 count[f.district] += 1.0;
@@ -297,5 +305,49 @@ impl Simulation {
             }
         }
         self.firms.push(firm);
+    }
+
+    /// A new firm of `sector` in `district` with the productivity its scale implies, and the
+    /// next id.
+    pub(crate) fn new_firm(
+        &mut self,
+        sector: usize,
+        district: usize,
+        scale: f64,
+        status: FirmStatus,
+        key: u64,
+    ) -> Firm {
+        let theta =
+            self.economy.sectors[sector].alpha + self.economy.sectors[sector].labour_elasticity();
+        let tfp = self.economy.sectors[sector].base_tfp * scale.dpow(1.0 - theta);
+        let id = *self.next_firm_id;
+        *self.next_firm_id += 1;
+        let mut firm = Firm::new(id, key, sector, district, status);
+        firm.born_month = self.month as i64;
+        firm.scale = scale;
+        firm.tfp = tfp;
+        firm
+    }
+}
+
+/// Wiring: the schedule's call of this submodel (and what the initial state shares with it).
+impl Simulation {
+    /// Step 4 (`FirmWorld::firm_entry`).
+    #[inline(never)]
+    pub(crate) fn firm_entry(&mut self) {
+        self.firm_world().firm_entry();
+    }
+
+    pub(crate) fn choose_location(
+        &mut self,
+        si: usize,
+        scale: f64,
+        draws: &mut super::streams::Stream,
+    ) -> Option<usize> {
+        self.firm_world().choose_location(si, scale, draws)
+    }
+
+    pub(crate) fn found_firm(&mut self, si: usize, di: usize, scale: f64, key: u64) {
+        self.firm_world().found_firm(si, di, scale, key);
     }
 }

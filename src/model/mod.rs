@@ -41,6 +41,21 @@ use rand::Rng as _;
 use streams::{Draw, Source, Stream, Streams, newcomer_key};
 use world::{District, Economy, Tenure, Travel, nearest_of_kind};
 
+/// A Poisson count from its own stream of `month` (`entity` names what is counted).
+pub(crate) fn keyed_poisson(
+    streams: &Streams,
+    draw: Draw,
+    entity: u64,
+    month: u32,
+    lambda: f64,
+) -> u32 {
+    if lambda <= 0.0 || !lambda.is_finite() {
+        return 0;
+    }
+    let mut stream = streams.open(draw, entity, month);
+    sampling::poisson(&mut stream, lambda).min(u64::from(u32::MAX)) as u32
+}
+
 /// Firm microdata as written to `firms.csv`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FirmRecord {
@@ -799,16 +814,8 @@ impl Simulation {
         status: FirmStatus,
         key: u64,
     ) -> Firm {
-        let theta =
-            self.economy.sectors[sector].alpha + self.economy.sectors[sector].labour_elasticity();
-        let tfp = self.economy.sectors[sector].base_tfp * scale.dpow(1.0 - theta);
-        let id = self.next_firm_id;
-        self.next_firm_id += 1;
-        let mut firm = Firm::new(id, key, sector, district, status);
-        firm.born_month = self.month as i64;
-        firm.scale = scale;
-        firm.tfp = tfp;
-        firm
+        self.firm_world()
+            .new_firm(sector, district, scale, status, key)
     }
 
     fn create_initial_workers(&mut self) {
@@ -998,11 +1005,7 @@ impl Simulation {
 
     /// A Poisson count from its own stream (`entity` names what is counted).
     pub(crate) fn poisson(&self, draw: Draw, entity: u64, lambda: f64) -> u32 {
-        if lambda <= 0.0 || !lambda.is_finite() {
-            return 0;
-        }
-        let mut stream = self.streams.open(draw, entity, self.month);
-        sampling::poisson(&mut stream, lambda).min(u64::from(u32::MAX)) as u32
+        keyed_poisson(&self.streams, draw, entity, self.month, lambda)
     }
 
     /// Pollution a firm emits in a month: its sector's units per million CNY of output, less as

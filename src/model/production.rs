@@ -13,7 +13,7 @@ use super::sampling;
 use super::streams::Draw;
 use super::streams::Streams;
 use super::world::Land;
-use super::world::{District, Economy};
+use super::world::{District, Economy, Travel};
 use super::{Households, Markets, MonthCounters, Previous, Simulation};
 use crate::scenario::ScenarioFile;
 use crate::scenario::{Premises, SectorGroup};
@@ -336,10 +336,6 @@ impl Simulation {
         self.conditions().infrastructure_quality(capital, di)
     }
 
-    pub(crate) fn net_price(&self, si: usize, di: usize, price: f64) -> f64 {
-        self.conditions().net_price(si, di, price)
-    }
-
     pub(crate) fn measured_tfp(&self, firm: &super::agents::Firm) -> f64 {
         self.conditions().measured_tfp(firm)
     }
@@ -360,10 +356,6 @@ impl Simulation {
         self.conditions().real_rate(nominal)
     }
 
-    pub(crate) fn land_need_ha(&self, sector: usize, workers: f64) -> f64 {
-        self.conditions().land_need_ha(sector, workers)
-    }
-
     pub(crate) fn draw_scale(&self, min: f64, u: f64) -> f64 {
         self.conditions().draw_scale(min, u)
     }
@@ -373,20 +365,23 @@ impl Simulation {
     }
 }
 
-/// What production, investment, exit and the land rules read and write. They read the scenario,
-/// the economy, last month's aggregates, the markets, the wage index and the month's random
-/// streams; they write the firms, the districts' land and floor, the public accounts and costs,
-/// the guarantee fund, the pool of idle land, the month's counters, and (when a plant closes)
-/// the jobs of its workers.
+/// What the firm submodels (entry, production and investment, exit and the land rules) read and
+/// write. They read the scenario, the economy, last month's aggregates, the markets, the wages,
+/// the travel times and the month's random streams; they write the firms (and the next firm
+/// id), the districts' land and floor, the public accounts and costs, the guarantee fund, the
+/// pool of idle land, the month's counters, and (when a plant closes) the jobs of its workers.
 pub(crate) struct FirmWorld<'a> {
     pub s: &'a ScenarioFile,
     pub economy: &'a Economy,
     pub prev: &'a Previous,
     pub markets: &'a Markets,
     pub wage_index: &'a [f64; 3],
+    pub travel: &'a Travel,
+    pub outside_wage: [f64; 3],
     pub streams: &'a Streams,
     pub month: u32,
     pub incubator_capital: f64,
+    pub next_firm_id: &'a mut u32,
     pub firms: &'a mut Vec<Firm>,
     pub districts: &'a mut [District],
     pub accounts: &'a mut [Government; 2],
@@ -399,6 +394,18 @@ pub(crate) struct FirmWorld<'a> {
 
 impl FirmWorld<'_> {
     /// The read-only view of what firms decide on, as the state stands now.
+    pub(crate) fn draw_scale(&self, min: f64, u: f64) -> f64 {
+        self.conditions().draw_scale(min, u)
+    }
+
+    pub(crate) fn equip_at_optimum(&self, firm: &mut Firm) {
+        self.conditions().equip_at_optimum(firm)
+    }
+
+    pub(crate) fn productivity_multiplier(&self, si: usize, di: usize, own: f64) -> f64 {
+        self.conditions().productivity_multiplier(si, di, own)
+    }
+
     pub(crate) fn conditions(&self) -> FirmConditions<'_> {
         FirmConditions {
             s: self.s,
@@ -410,12 +417,12 @@ impl FirmWorld<'_> {
         }
     }
 
-    fn is_cluster(&self, district: usize) -> bool {
+    pub(crate) fn is_cluster(&self, district: usize) -> bool {
         self.districts[district].kind == crate::scenario::DistrictKind::Cluster
     }
 
     /// The zone account for cluster districts, the city budget elsewhere.
-    fn account_of(&self, district: usize) -> usize {
+    pub(crate) fn account_of(&self, district: usize) -> usize {
         if self.is_cluster(district) {
             ZONE
         } else {
@@ -424,65 +431,65 @@ impl FirmWorld<'_> {
     }
 
     /// A public cost incurred this month, paid from `account` next month.
-    fn charge(&mut self, account: usize, cost: Cost, amount: f64) {
+    pub(crate) fn charge(&mut self, account: usize, cost: Cost, amount: f64) {
         self.accounts[account].accrued.subsidies += amount;
         self.costs.add(cost, amount);
     }
 
-    fn infrastructure_quality(&self, capital: f64, di: usize) -> f64 {
+    pub(crate) fn infrastructure_quality(&self, capital: f64, di: usize) -> f64 {
         self.conditions().infrastructure_quality(capital, di)
     }
 
-    fn net_price(&self, si: usize, di: usize, price: f64) -> f64 {
+    pub(crate) fn net_price(&self, si: usize, di: usize, price: f64) -> f64 {
         self.conditions().net_price(si, di, price)
     }
 
-    fn effective_betas(&self, si: usize, automation: f64) -> [f64; 3] {
+    pub(crate) fn effective_betas(&self, si: usize, automation: f64) -> [f64; 3] {
         self.conditions().effective_betas(si, automation)
     }
 
-    fn effective_alpha(&self, si: usize, automation: f64) -> f64 {
+    pub(crate) fn effective_alpha(&self, si: usize, automation: f64) -> f64 {
         self.conditions().effective_alpha(si, automation)
     }
 
-    fn marginal_revenue_share(&self) -> f64 {
+    pub(crate) fn marginal_revenue_share(&self) -> f64 {
         self.conditions().marginal_revenue_share()
     }
 
-    fn rd_effectiveness(&self, high_share: f64, platform_quality: f64) -> f64 {
+    pub(crate) fn rd_effectiveness(&self, high_share: f64, platform_quality: f64) -> f64 {
         self.conditions()
             .rd_effectiveness(high_share, platform_quality)
     }
 
-    fn firm_net_price(&self, firm: &super::agents::Firm, y: f64) -> f64 {
+    pub(crate) fn firm_net_price(&self, firm: &super::agents::Firm, y: f64) -> f64 {
         self.conditions().firm_net_price(firm, y)
     }
 
-    fn market_of(&self, sector: usize, district: usize) -> usize {
+    pub(crate) fn market_of(&self, sector: usize, district: usize) -> usize {
         self.conditions().market_of(sector, district)
     }
 
-    fn loan_rate(&self) -> f64 {
+    pub(crate) fn loan_rate(&self) -> f64 {
         self.conditions().loan_rate()
     }
 
-    fn user_cost(&self, firm: &Firm) -> f64 {
+    pub(crate) fn user_cost(&self, firm: &Firm) -> f64 {
         self.conditions().user_cost(firm)
     }
 
-    fn land_need_ha(&self, sector: usize, workers: f64) -> f64 {
+    pub(crate) fn land_need_ha(&self, sector: usize, workers: f64) -> f64 {
         self.conditions().land_need_ha(sector, workers)
     }
 
-    fn firm_wage(&self, firm: &Firm, skill: usize) -> f64 {
+    pub(crate) fn firm_wage(&self, firm: &Firm, skill: usize) -> f64 {
         self.conditions().firm_wage(firm, skill)
     }
 
-    fn labour_targets(&self, fi: usize) -> [f64; 3] {
+    pub(crate) fn labour_targets(&self, fi: usize) -> [f64; 3] {
         self.conditions().labour_targets(&self.firms[fi])
     }
 
-    fn firm_output(&self, fi: usize) -> f64 {
+    pub(crate) fn firm_output(&self, fi: usize) -> f64 {
         self.conditions().firm_output(&self.firms[fi])
     }
     /// Step 5: production, accounts, taxes, R&D and innovation, investment and upgrading, labour
@@ -1163,9 +1170,12 @@ impl Simulation {
             prev: &self.prev,
             markets: &self.markets,
             wage_index: &self.wage_index,
+            travel: &self.travel,
+            outside_wage: self.outside_wage,
             streams: &self.streams,
             month: self.month,
             incubator_capital: self.incubator_capital,
+            next_firm_id: &mut self.next_firm_id,
             firms: &mut self.firms,
             districts: &mut self.districts,
             accounts: &mut self.accounts,
@@ -1187,10 +1197,6 @@ impl Simulation {
     #[inline(never)]
     pub(crate) fn exit_and_land(&mut self) {
         self.firm_world().exit_and_land();
-    }
-
-    pub(crate) fn finance_investment(&mut self, fi: usize, want: f64) -> f64 {
-        self.firm_world().finance_investment(fi, want)
     }
 
     #[cfg(test)]
