@@ -467,11 +467,12 @@ impl Simulation {
 
     /// Index of the market a sector sells in from a district.
     pub(crate) fn market_of(&self, sector: usize, district: usize) -> usize {
-        let nd = self.districts.len();
-        match self.economy.sectors[sector].market {
-            crate::scenario::MarketScope::Region => sector * (nd + 1) + nd,
-            crate::scenario::MarketScope::District => sector * (nd + 1) + district,
-        }
+        markets::market_index(
+            &self.economy.sectors,
+            self.districts.len(),
+            sector,
+            district,
+        )
     }
 
     /// Employed workers by district of residence (rows) and district of their employer

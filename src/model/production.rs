@@ -896,34 +896,4 @@ impl Simulation {
         });
         self.land_reclaimed(di, moved_total);
     }
-
-    /// Chain completeness of every (district, sector): suppliers present in the district cover
-    /// their share of the Leontief-weighted supply chain (presence = local supply / local need).
-    pub(crate) fn update_chain_completeness(&mut self) {
-        let nd = self.districts.len();
-        let ns = self.economy.sectors.len();
-        for di in 0..nd {
-            let mut need = vec![0.0; ns];
-            for s in 0..ns {
-                for (j, n) in need.iter_mut().enumerate() {
-                    *n += self.economy.a[(j, s)] * self.prev.output[di][s];
-                }
-            }
-            let presence: Vec<f64> = (0..ns)
-                .map(|j| {
-                    let supply = self.prev.output[di][j];
-                    if need[j] > 0.0 {
-                        (supply / need[j]).min(1.0)
-                    } else if supply > 0.0 {
-                        1.0
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            for s in 0..ns {
-                self.prev.chain[di][s] = self.economy.chain_completeness(s, &presence);
-            }
-        }
-    }
 }
