@@ -6,6 +6,7 @@ use super::Simulation;
 use super::costs::Cost;
 use super::detmath::DetMath;
 use super::public::{Asset, Delivery, PppContract, annuity_monthly};
+use crate::scenario::DistrictKind;
 
 /// Platform debt the rule still allows: a multiple of average yearly revenue, less debt.
 fn debt_room(gov: &super::public::Government, limit: f64, revenue_months: u32) -> f64 {
@@ -28,14 +29,20 @@ struct AccountRules {
     working_balance_months: f64,
 }
 
+/// The account that collects the revenue of a district of `kind` and pays its capital plan: the
+/// zone's for cluster zones, the city's for the rest.
+pub(crate) fn account_for(kind: DistrictKind) -> usize {
+    if kind == DistrictKind::Cluster {
+        ZONE
+    } else {
+        CITY
+    }
+}
+
 impl Simulation {
     /// The account that collects a district's revenue and pays its capital plan.
     pub(crate) fn account_of(&self, district: usize) -> usize {
-        if self.is_cluster(district) {
-            ZONE
-        } else {
-            CITY
-        }
+        account_for(self.districts[district].kind)
     }
 
     /// A public cost incurred this month, paid from `account` next month.
