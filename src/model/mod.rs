@@ -537,7 +537,7 @@ impl Simulation {
     /// A nominal interest rate as the real rate that 2015-price stocks pay: every CNY amount of
     /// the model is in 2015 prices (ODD §7.12), so debt is eroded by inflation.
     pub(crate) fn real_rate(&self, nominal: f64) -> f64 {
-        (1.0 + nominal) / (1.0 + self.s.macro_.inflation_per_year) - 1.0
+        budget::real_rate(self.s.macro_.inflation_per_year, nominal)
     }
 
     /// The real rate on a firm's bank loans (benchmark + SME spread).
