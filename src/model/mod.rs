@@ -1011,12 +1011,12 @@ impl Simulation {
     /// Pollution a firm emits in a month: its sector's units per million CNY of output, less as
     /// technology improves (`environment.intensity_technology_elasticity`).
     pub(crate) fn emissions_of(&self, f: &Firm) -> f64 {
-        let intensity = self.economy.sectors[f.sector].pollution_per_million
-            / self
-                .markets
-                .technology
-                .dpow(self.s.environment.intensity_technology_elasticity);
-        f.output / 1e6 * intensity
+        stocks::Emissions::new(
+            &self.economy.sectors,
+            self.markets.technology,
+            self.s.environment.intensity_technology_elasticity,
+        )
+        .of(f)
     }
 
     pub(crate) fn is_cluster(&self, district: usize) -> bool {

@@ -348,14 +348,6 @@ impl Simulation {
         self.conditions().labour_targets(&self.firms[fi])
     }
 
-    pub(crate) fn market_of(&self, sector: usize, district: usize) -> usize {
-        self.conditions().market_of(sector, district)
-    }
-
-    pub(crate) fn real_rate(&self, nominal: f64) -> f64 {
-        self.conditions().real_rate(nominal)
-    }
-
     pub(crate) fn draw_scale(&self, min: f64, u: f64) -> f64 {
         self.conditions().draw_scale(min, u)
     }
@@ -1202,35 +1194,5 @@ impl Simulation {
     #[cfg(test)]
     pub(crate) fn ipo_listings(&mut self) {
         self.firm_world().ipo_listings();
-    }
-
-    /// Chain completeness of every (district, sector): suppliers present in the district cover
-    /// their share of the Leontief-weighted supply chain (presence = local supply / local need).
-    pub(crate) fn update_chain_completeness(&mut self) {
-        let nd = self.districts.len();
-        let ns = self.economy.sectors.len();
-        for di in 0..nd {
-            let mut need = vec![0.0; ns];
-            for s in 0..ns {
-                for (j, n) in need.iter_mut().enumerate() {
-                    *n += self.economy.a[(j, s)] * self.prev.output[di][s];
-                }
-            }
-            let presence: Vec<f64> = (0..ns)
-                .map(|j| {
-                    let supply = self.prev.output[di][j];
-                    if need[j] > 0.0 {
-                        (supply / need[j]).min(1.0)
-                    } else if supply > 0.0 {
-                        1.0
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            for s in 0..ns {
-                self.prev.chain[di][s] = self.economy.chain_completeness(s, &presence);
-            }
-        }
     }
 }
