@@ -9,6 +9,8 @@ use super::world::{District, Land, Sector, Tenure};
 use super::{Households, Markets, MonthCounters, Pools, Previous, Simulation};
 use crate::scenario::{CouplingSpec, DistrictKind, Premises, SectorGroup};
 use nalgebra::DMatrix;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 pub struct IndicatorDef {
     pub id: &'static str,
@@ -684,29 +686,188 @@ pub fn label(id: &str, zh: bool) -> String {
     }
 }
 
+/// An indicator's interned id: its index in a run's name table ([`RecordLayout`]), the
+/// catalogue's entries first, in catalogue order, then the run's families
+/// (`employment.<sector>`, `public_cost.<lever>`, `capital_planned.<kind>`, `capital_cut.<kind>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndicatorId(u16);
+
+impl IndicatorId {
+    /// The id of a catalogue entry. In a `const` context (the [`id!`] macro) a name that is not
+    /// in the catalogue does not compile.
+    pub const fn of(name: &str) -> IndicatorId {
+        let mut i = 0;
+        while i < INDICATORS.len() {
+            if const_str_eq(INDICATORS[i].id, name) {
+                return IndicatorId(i as u16);
+            }
+            i += 1;
+        }
+        panic!("not an indicator of the catalogue");
+    }
+
+    /// Its index in the run's name table.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The id of a catalogue entry, checked when the crate compiles.
+macro_rules! id {
+    ($name:literal) => {
+        const { IndicatorId::of($name) }
+    };
+}
+
+/// The shape of a run's monthly records, shared by all of them: the indicator names by id, and
+/// the (district, indicator) of each value in the order the rows are written. The rows of a
+/// month are fixed by the scenario's districts and sectors, so one layout serves the run.
+#[derive(Debug)]
+pub struct RecordLayout {
+    names: Vec<Cow<'static, str>>,
+    keys: Vec<(Option<usize>, IndicatorId)>,
+}
+
+/// The families of indicators after the catalogue, in id order.
+const PUBLIC_COST_FAMILY: usize = Cost::ALL.len();
+const CAPITAL_FAMILY: usize = 2 * CAPITAL_KINDS.len();
+
+impl RecordLayout {
+    /// The name table of a run with these sectors (no rows yet).
+    fn names(sectors: &[Sector]) -> Vec<Cow<'static, str>> {
+        let mut names: Vec<Cow<'static, str>> = INDICATORS.iter().map(|d| d.id.into()).collect();
+        names.extend(
+            sectors
+                .iter()
+                .map(|s| format!("employment.{}", s.id).into()),
+        );
+        names.extend(
+            Cost::ALL
+                .iter()
+                .map(|c| format!("public_cost.{}", c.id()).into()),
+        );
+        for (_, kind) in CAPITAL_KINDS {
+            names.push(format!("capital_planned.{kind}").into());
+            names.push(format!("capital_cut.{kind}").into());
+        }
+        names
+    }
+
+    /// Whether the name table is that of a run with these sectors.
+    fn names_fit(&self, sectors: &[Sector]) -> bool {
+        let employment = &self.names[INDICATORS.len()..];
+        employment.len() == sectors.len() + PUBLIC_COST_FAMILY + CAPITAL_FAMILY
+            && sectors
+                .iter()
+                .zip(employment)
+                .all(|(s, n)| n.strip_prefix("employment.").is_some_and(|id| id == s.id))
+    }
+
+    fn family(&self, offset: usize) -> IndicatorId {
+        IndicatorId((INDICATORS.len() + offset) as u16)
+    }
+
+    /// `employment.<sector>` of the sector with index `sector`.
+    fn employment(&self, sector: usize) -> IndicatorId {
+        self.family(sector)
+    }
+
+    fn sectors(&self) -> usize {
+        self.names.len() - INDICATORS.len() - PUBLIC_COST_FAMILY - CAPITAL_FAMILY
+    }
+
+    /// `public_cost.<lever>`.
+    fn public_cost(&self, cost: Cost) -> IndicatorId {
+        self.family(self.sectors() + cost as usize)
+    }
+
+    /// `capital_planned.<kind>` (`cut` false) or `capital_cut.<kind>` of `CAPITAL_KINDS[kind]`.
+    fn capital(&self, kind: usize, cut: bool) -> IndicatorId {
+        self.family(self.sectors() + PUBLIC_COST_FAMILY + 2 * kind + usize::from(cut))
+    }
+
+    /// An indicator's name.
+    pub fn name(&self, id: IndicatorId) -> &str {
+        &self.names[id.index()]
+    }
+
+    /// The id of an indicator name, if the run records it.
+    pub fn id(&self, name: &str) -> Option<IndicatorId> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| IndicatorId(i as u16))
+    }
+
+    /// Values a month holds.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
 /// One indicator value: district index (`None` = region), indicator id, value.
-#[derive(Debug, Clone)]
-pub struct Row {
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
     pub district: Option<usize>,
-    pub indicator: String,
+    pub indicator: &'a str,
     pub value: f64,
 }
 
+/// The indicators of one month: a column of values in the run's [`RecordLayout`]; rows are made
+/// only when read.
 #[derive(Debug, Clone)]
 pub struct MonthRecord {
     pub month: u32,
     pub label: String,
-    pub rows: Vec<Row>,
+    layout: Arc<RecordLayout>,
+    values: Vec<f64>,
 }
 
 impl MonthRecord {
+    /// The rows in the order they are written.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
+        self.layout
+            .keys
+            .iter()
+            .zip(&self.values)
+            .map(|(&(district, id), &value)| Row {
+                district,
+                indicator: self.layout.name(id),
+                value,
+            })
+    }
+
+    /// The layout the record shares with the run's other months.
+    pub fn layout(&self) -> &Arc<RecordLayout> {
+        &self.layout
+    }
+
     /// The first value no run may report, with why: not a finite number, or a negative count of
     /// people or things.
-    pub fn first_invalid(&self) -> Option<(&Row, &'static str)> {
-        self.rows.iter().find_map(|r| {
+    pub fn first_invalid(&self) -> Option<(Row<'_>, &'static str)> {
+        self.rows().find_map(|r| {
             if !r.value.is_finite() {
                 Some((r, "not a finite number"))
-            } else if r.value < 0.0 && is_count(&r.indicator) {
+            } else if r.value < 0.0 && is_count(r.indicator) {
                 Some((r, "negative, but it counts people or things"))
             } else {
                 None
@@ -715,10 +876,12 @@ impl MonthRecord {
     }
 
     pub fn get(&self, district: Option<usize>, id: &str) -> Option<f64> {
-        self.rows
+        let id = self.layout.id(id)?;
+        self.layout
+            .keys
             .iter()
-            .find(|r| r.district == district && r.indicator == id)
-            .map(|r| r.value)
+            .position(|&k| k == (district, id))
+            .map(|i| self.values[i])
     }
 }
 
@@ -846,6 +1009,8 @@ pub(crate) struct ObservedState<'a> {
     pub capital: &'a CapitalLedger,
     pub fund: &'a GuaranteeFund,
     pub pools: &'a Pools,
+    /// The layout of last month's record, which this month's follows.
+    pub layout: Option<&'a Arc<RecordLayout>>,
 }
 
 /// The month's record, and the value added outside the modelled firms (CNY a year, all
@@ -1006,28 +1171,80 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { 0.0 }
 }
 
-/// The month's rows as they are pushed, scope by scope.
-struct Rows {
-    rows: Vec<Row>,
+/// The month's values as they are pushed, scope by scope, into last month's layout while the
+/// rows follow it (they always do within a run), or into a new one from the first row that
+/// departs from it.
+struct Recorder {
+    layout: Arc<RecordLayout>,
+    /// Whether the rows so far follow `layout.keys`; if not, `keys` holds them.
+    following: bool,
+    keys: Vec<(Option<usize>, IndicatorId)>,
+    values: Vec<f64>,
     district: Option<usize>,
 }
 
-impl Rows {
-    fn push(&mut self, id: &str, value: f64) {
-        self.rows.push(Row {
-            district: self.district,
-            indicator: id.to_string(),
-            // Non-finite values are kept: the run stops on them (experiment::run_single).
-            value,
-        });
+impl Recorder {
+    /// A recorder following `previous` if its names fit the sectors, else a fresh layout.
+    fn new(previous: Option<&Arc<RecordLayout>>, sectors: &[Sector], capacity: usize) -> Self {
+        let (layout, following) = match previous {
+            Some(l) if l.names_fit(sectors) => (Arc::clone(l), true),
+            _ => (
+                Arc::new(RecordLayout {
+                    names: RecordLayout::names(sectors),
+                    keys: Vec::new(),
+                }),
+                false,
+            ),
+        };
+        let capacity = if following {
+            layout.keys.len()
+        } else {
+            capacity
+        };
+        Recorder {
+            layout,
+            following,
+            keys: Vec::new(),
+            values: Vec::with_capacity(capacity),
+            district: None,
+        }
     }
 
-    fn push_family(&mut self, id: String, value: f64) {
-        self.rows.push(Row {
-            district: self.district,
-            indicator: id,
-            value,
-        });
+    fn push(&mut self, id: IndicatorId, value: f64) {
+        let key = (self.district, id);
+        let k = self.values.len();
+        if self.following {
+            if self.layout.keys.get(k) != Some(&key) {
+                self.following = false;
+                self.keys = self.layout.keys[..k].to_vec();
+                self.keys.push(key);
+            }
+        } else {
+            self.keys.push(key);
+        }
+        // Non-finite values are kept: the run stops on them (experiment::run_single).
+        self.values.push(value);
+    }
+
+    fn finish(mut self, month: u32, label: String) -> MonthRecord {
+        if self.following && self.values.len() < self.layout.keys.len() {
+            self.following = false;
+            self.keys = self.layout.keys[..self.values.len()].to_vec();
+        }
+        let layout = if self.following {
+            self.layout
+        } else {
+            Arc::new(RecordLayout {
+                names: self.layout.names.clone(),
+                keys: self.keys,
+            })
+        };
+        MonthRecord {
+            month,
+            label,
+            layout,
+            values: self.values,
+        }
     }
 }
 
@@ -1043,10 +1260,7 @@ pub(crate) fn observe(ctx: &ObserveContext, state: &ObservedState) -> Observatio
         .collect();
     let background_va = state.background.by_district(&residents_all, ctx.rural);
     let background_va_total = background_va.iter().map(|v| v.iter().sum::<f64>()).sum();
-    let mut rows = Rows {
-        rows: Vec::with_capacity(64 * (nd + 1)),
-        district: None,
-    };
+    let mut rows = Recorder::new(state.layout, ctx.sectors, 64 * (nd + 1));
     let red_line = ctx.red_line;
     let bg_children = ctx.background_children_per_resident;
     for scope in 0..=nd {
@@ -1059,7 +1273,7 @@ pub(crate) fn observe(ctx: &ObserveContext, state: &ObservedState) -> Observatio
         } else {
             (f, p)
         };
-        let mut push = |id: &str, value: f64| rows.push(id, value);
+        let mut push = |id: IndicatorId, value: f64| rows.push(id, value);
         let emp: f64 = f.emp.iter().sum();
         let (background, residents_here) = match district {
             Some(d) => (background_va[d], residents_all[d]),
@@ -1070,73 +1284,82 @@ pub(crate) fn observe(ctx: &ObserveContext, state: &ObservedState) -> Observatio
                 residents_all.iter().sum(),
             ),
         };
-        push("gdp", f.va + background.iter().sum::<f64>());
-        push("gdp_primary", background[0]);
-        push("gdp_secondary", f.ind_va + background[1]);
-        push("gdp_tertiary", f.va - f.ind_va + background[2]);
-        push("modelled_firm_value_added", f.va);
-        push("background_value_added", background.iter().sum::<f64>());
-        push("residents", residents_here);
-        if district.is_none() {
-            push("zone_value_added", firms[zone].va);
-        }
-        push("industrial_value_added", f.ind_va);
-        push("leading_industry_share", ratio(f.leading_va, f.ind_va));
-        push("chain_completeness", ratio(f.chain_x, f.chain_w));
-        push("firms", f.firms);
-        push("employment", emp);
-        push("employment_low", f.emp[0]);
-        push("employment_mid", f.emp[1]);
-        push("employment_high", f.emp[2]);
-        push("high_skill_share", ratio(f.emp[2], emp));
-        push("unemployment_rate", ratio(p.unemployed, p.labour_force));
-        push("in_training", p.in_training);
-        push("avg_wage", ratio(p.wage_sum, p.workers_here));
-        push("commute_minutes", ratio(p.commute_sum, p.workers_here));
-        push("labour_productivity", ratio(f.va, emp));
-        let va_per_ha = ratio(zf.ind_va, zf.ind_land);
-        push("value_added_per_ha", va_per_ha);
-        push("rd_intensity", ratio(f.rd, f.va));
-        push("patents", f.patents);
-        push("high_tech_firms", f.high_tech);
-        let st = district_stocks(ctx.districts, district, red_line);
-        push("zone_residents", zp.residents + st.background_residents);
-        push("households", p.households);
-        let pendulum = ratio(zp.living_elsewhere, zp.workers_here);
-        push("pendulum_index", pendulum);
-        push("settled_migrants", p.settled);
-        push("left_behind_children", p.left_behind);
-        push("rent_burden", ratio(p.rent_sum, p.rent_n));
+        push(id!("gdp"), f.va + background.iter().sum::<f64>());
+        push(id!("gdp_primary"), background[0]);
+        push(id!("gdp_secondary"), f.ind_va + background[1]);
+        push(id!("gdp_tertiary"), f.va - f.ind_va + background[2]);
+        push(id!("modelled_firm_value_added"), f.va);
         push(
-            "idle_land_share",
+            id!("background_value_added"),
+            background.iter().sum::<f64>(),
+        );
+        push(id!("residents"), residents_here);
+        if district.is_none() {
+            push(id!("zone_value_added"), firms[zone].va);
+        }
+        push(id!("industrial_value_added"), f.ind_va);
+        push(id!("leading_industry_share"), ratio(f.leading_va, f.ind_va));
+        push(id!("chain_completeness"), ratio(f.chain_x, f.chain_w));
+        push(id!("firms"), f.firms);
+        push(id!("employment"), emp);
+        push(id!("employment_low"), f.emp[0]);
+        push(id!("employment_mid"), f.emp[1]);
+        push(id!("employment_high"), f.emp[2]);
+        push(id!("high_skill_share"), ratio(f.emp[2], emp));
+        push(
+            id!("unemployment_rate"),
+            ratio(p.unemployed, p.labour_force),
+        );
+        push(id!("in_training"), p.in_training);
+        push(id!("avg_wage"), ratio(p.wage_sum, p.workers_here));
+        push(id!("commute_minutes"), ratio(p.commute_sum, p.workers_here));
+        push(id!("labour_productivity"), ratio(f.va, emp));
+        let va_per_ha = ratio(zf.ind_va, zf.ind_land);
+        push(id!("value_added_per_ha"), va_per_ha);
+        push(id!("rd_intensity"), ratio(f.rd, f.va));
+        push(id!("patents"), f.patents);
+        push(id!("high_tech_firms"), f.high_tech);
+        let st = district_stocks(ctx.districts, district, red_line);
+        push(
+            id!("zone_residents"),
+            zp.residents + st.background_residents,
+        );
+        push(id!("households"), p.households);
+        let pendulum = ratio(zp.living_elsewhere, zp.workers_here);
+        push(id!("pendulum_index"), pendulum);
+        push(id!("settled_migrants"), p.settled);
+        push(id!("left_behind_children"), p.left_behind);
+        push(id!("rent_burden"), ratio(p.rent_sum, p.rent_n));
+        push(
+            id!("idle_land_share"),
             ratio(st.land.idle, st.land.occupied + st.land.idle),
         );
-        push("serviced_land_free", st.land.serviced_free);
-        push("housing_occupancy", ratio(st.occupied, st.housing));
+        push(id!("serviced_land_free"), st.land.serviced_free);
+        push(id!("housing_occupancy"), ratio(st.occupied, st.housing));
         // Seats per child of the households living here, whether the child lives with them or
         // was left behind for lack of a seat.
         let children = zp.children_all + st.background_residents * bg_children;
         let seats_per_child = ratio(st.seats, children);
-        push("school_seats_per_child", seats_per_child);
+        push(id!("school_seats_per_child"), seats_per_child);
         let residents = zp.residents + st.background_residents;
         push(
-            "commercial_m2_per_resident",
+            id!("commercial_m2_per_resident"),
             ratio(st.commercial, residents),
         );
         let beds_per_1000 = ratio(st.beds, residents / 1000.0);
-        push("hospital_beds_per_1000", beds_per_1000);
-        push("pollution_ratio", st.pollution);
-        push("firm_capital", f.capital);
-        push("anchor_capital", f.anchor_capital);
-        push("bank_loans", f.bank_loans);
-        push("automation_share", ratio(f.automation_w, emp));
+        push(id!("hospital_beds_per_1000"), beds_per_1000);
+        push(id!("pollution_ratio"), st.pollution);
+        push(id!("firm_capital"), f.capital);
+        push(id!("anchor_capital"), f.anchor_capital);
+        push(id!("bank_loans"), f.bank_loans);
+        push(id!("automation_share"), ratio(f.automation_w, emp));
         if let Some(d) = district {
             let dd = &ctx.districts[d];
             for (stock, id) in [
-                (0, "occupancy.market"),
-                (1, "occupancy.public_rental"),
-                (2, "occupancy.resettlement"),
-                (3, "occupancy.dormitory"),
+                (0, id!("occupancy.market")),
+                (1, id!("occupancy.public_rental")),
+                (2, id!("occupancy.resettlement")),
+                (3, id!("occupancy.dormitory")),
             ] {
                 let background = if stock == 0 {
                     f64::from(dd.background_market_units)
@@ -1152,11 +1375,11 @@ pub(crate) fn observe(ctx: &ObserveContext, state: &ObservedState) -> Observatio
                 );
             }
             push(
-                "public_capital",
+                id!("public_capital"),
                 dd.roads + dd.utilities + dd.logistics + dd.digital + dd.innovation,
             );
-            push("market_rent", dd.market_rent);
-            push("travel_minutes_to_city", ctx.minutes[(d, ctx.city)]);
+            push(id!("market_rent"), dd.market_rent);
+            push(id!("travel_minutes_to_city"), ctx.minutes[(d, ctx.city)]);
         }
         let is_zone_scope = district.is_none_or(|d| ctx.is_cluster[d]);
         if is_zone_scope {
@@ -1180,25 +1403,21 @@ pub(crate) fn observe(ctx: &ObserveContext, state: &ObservedState) -> Observatio
             ];
             let (u1, u2) = super::coupling::subsystems(&inputs, ctx.coupling);
             let dd = super::coupling::coordination(u1, u2);
-            push("industry_subsystem", u1);
-            push("city_subsystem", u2);
+            push(id!("industry_subsystem"), u1);
+            push(id!("city_subsystem"), u2);
             push(
-                "coupling_type",
+                id!("coupling_type"),
                 super::coupling::lag_type(u1, u2, ctx.coupling.synchronous_gap),
             );
-            push("coupling_coordination", dd);
-            push("coupling_band", coupling_band(dd) as f64);
+            push(id!("coupling_coordination"), dd);
+            push(id!("coupling_band"), coupling_band(dd) as f64);
         }
         if district.is_none() {
             region_rows(&mut rows, ctx, state, f.firms);
         }
     }
     Observation {
-        record: MonthRecord {
-            month: state.month,
-            label: state.label.clone(),
-            rows: rows.rows,
-        },
+        record: rows.finish(state.month, state.label.clone()),
         background_va: background_va_total,
     }
 }
@@ -1272,19 +1491,19 @@ fn district_stocks(districts: &[District], district: Option<usize>, red_line: f6
 /// The region's own rows: the month's events, prices, the public accounts, the labour pools and
 /// the families (employment by sector, public cost by lever, capital planned and cut by kind).
 /// `operating` is the region's operating firms (the entry and exit rates' base).
-fn region_rows(rows: &mut Rows, ctx: &ObserveContext, state: &ObservedState, operating: f64) {
+fn region_rows(rows: &mut Recorder, ctx: &ObserveContext, state: &ObservedState, operating: f64) {
     let nd = ctx.districts.len();
-    let mut push = |id: &str, value: f64| rows.push(id, value);
+    let mut push = |id: IndicatorId, value: f64| rows.push(id, value);
     let c = state.counters;
     let active = operating.max(1.0);
-    push("firm_entries", c.entries as f64);
-    push("firm_exits", c.exits as f64);
-    push("firm_entry_rate", c.entries as f64 * 12.0 / active);
-    push("firm_exit_rate", c.exits as f64 * 12.0 / active);
-    push("prospects", c.prospects as f64);
-    push("hires", c.hires as f64);
-    push("arrivals", c.arrivals as f64);
-    push("departures", c.departures as f64);
+    push(id!("firm_entries"), c.entries as f64);
+    push(id!("firm_exits"), c.exits as f64);
+    push(id!("firm_entry_rate"), c.entries as f64 * 12.0 / active);
+    push(id!("firm_exit_rate"), c.exits as f64 * 12.0 / active);
+    push(id!("prospects"), c.prospects as f64);
+    push(id!("hires"), c.hires as f64);
+    push(id!("arrivals"), c.arrivals as f64);
+    push(id!("departures"), c.departures as f64);
     let (mut pv, mut v) = (0.0, 0.0);
     let markets = state.markets;
     for (i, p) in markets.price.iter().enumerate() {
@@ -1293,77 +1512,80 @@ fn region_rows(rows: &mut Rows, ctx: &ObserveContext, state: &ObservedState, ope
             v += markets.supply[i];
         }
     }
-    push("price_index", ratio(pv, v));
-    push("worker_agents", state.households.len() as f64);
+    push(id!("price_index"), ratio(pv, v));
+    push(id!("worker_agents"), state.households.len() as f64);
     let [zone_gov, city_gov] = state.accounts;
     let both = |f: fn(&Government) -> f64| f(zone_gov) + f(city_gov);
     let revenue = both(|g| g.annual_revenue());
-    push("fiscal_revenue", revenue);
-    push("fiscal_expenditure", both(|g| g.annual_expenditure()));
-    push("land_revenue", both(|g| g.flows.land_revenue) * 12.0);
-    push("capital_planned", both(|g| g.flows.capital_planned) * 12.0);
+    push(id!("fiscal_revenue"), revenue);
+    push(id!("fiscal_expenditure"), both(|g| g.annual_expenditure()));
+    push(id!("land_revenue"), both(|g| g.flows.land_revenue) * 12.0);
     push(
-        "capital_spending",
+        id!("capital_planned"),
+        both(|g| g.flows.capital_planned) * 12.0,
+    );
+    push(
+        id!("capital_spending"),
         both(|g| g.flows.capital_spending) * 12.0,
     );
-    push("capital_cut", both(|g| g.flows.capital_cut) * 12.0);
+    push(id!("capital_cut"), both(|g| g.flows.capital_cut) * 12.0);
     push(
-        "other_public_spending",
+        id!("other_public_spending"),
         both(|g| g.flows.other_spending) * 12.0,
     );
     let debt = both(|g| g.debt());
     let ppp = both(|g| g.ppp_obligations());
-    push("government_debt", debt);
-    push("ppp_obligations", ppp);
-    push("debt_incl_ppp", debt + ppp);
-    push("debt_to_revenue", ratio(debt, revenue));
-    push("government_cash", both(|g| g.cash));
-    push("zone_account_debt", zone_gov.debt());
-    push("zone_account_cash", zone_gov.cash);
-    push("zone_account_revenue", zone_gov.annual_revenue());
-    push("city_budget_debt", city_gov.debt());
-    push("city_budget_cash", city_gov.cash);
-    push("city_budget_revenue", city_gov.annual_revenue());
-    push("public_cost_cumulative", state.costs.total());
+    push(id!("government_debt"), debt);
+    push(id!("ppp_obligations"), ppp);
+    push(id!("debt_incl_ppp"), debt + ppp);
+    push(id!("debt_to_revenue"), ratio(debt, revenue));
+    push(id!("government_cash"), both(|g| g.cash));
+    push(id!("zone_account_debt"), zone_gov.debt());
+    push(id!("zone_account_cash"), zone_gov.cash);
+    push(id!("zone_account_revenue"), zone_gov.annual_revenue());
+    push(id!("city_budget_debt"), city_gov.debt());
+    push(id!("city_budget_cash"), city_gov.cash);
+    push(id!("city_budget_revenue"), city_gov.annual_revenue());
+    push(id!("public_cost_cumulative"), state.costs.total());
     let planned: f64 = state.capital.planned.iter().sum();
     let cut: f64 = state.capital.cut.iter().sum();
-    push("capital_planned_cumulative", planned);
-    push("capital_cut_cumulative", cut);
-    push("capital_cut_share", ratio(cut, planned));
+    push(id!("capital_planned_cumulative"), planned);
+    push(id!("capital_cut_cumulative"), cut);
+    push(id!("capital_cut_share"), ratio(cut, planned));
     let units: f64 = ctx.districts.iter().map(|d| d.housing[1].floor()).sum();
     let occupied: f64 = ctx.districts.iter().map(|d| d.occupied[1] as f64).sum();
-    push("public_rental_units", units);
-    push("occupancy.public_rental", ratio(occupied, units));
+    push(id!("public_rental_units"), units);
+    push(id!("occupancy.public_rental"), ratio(occupied, units));
     let fund = state.fund;
-    push("guarantee_fund_capital", fund.capital);
-    push("guarantee_fund_losses", fund.cumulative_losses);
-    push("guaranteed_loans", fund.outstanding);
-    push("credit_gap", c.credit_gap * 12.0);
-    push("unfilled_vacancies", c.unfilled_vacancies as f64);
-    push("arrivals_high_skill", c.arrivals_high_skill as f64);
+    push(id!("guarantee_fund_capital"), fund.capital);
+    push(id!("guarantee_fund_losses"), fund.cumulative_losses);
+    push(id!("guaranteed_loans"), fund.outstanding);
+    push(id!("credit_gap"), c.credit_gap * 12.0);
+    push(id!("unfilled_vacancies"), c.unfilled_vacancies as f64);
+    push(id!("arrivals_high_skill"), c.arrivals_high_skill as f64);
     push(
-        "job_finding_rate",
+        id!("job_finding_rate"),
         ratio(state.prev.hires, state.prev.searchers),
     );
     push(
-        "high_skill_workers",
+        id!("high_skill_workers"),
         state.households.skill.iter().filter(|&&k| k == 2).count() as f64,
     );
-    push("rural_reserve", state.pools.rural_reserve.iter().sum());
-    push("migrant_pool", state.pools.migrant_pool);
-    for (si, sector) in ctx.sectors.iter().enumerate() {
+    push(id!("rural_reserve"), state.pools.rural_reserve.iter().sum());
+    push(id!("migrant_pool"), state.pools.migrant_pool);
+    for si in 0..ctx.sectors.len() {
         let e: f64 = (0..nd).map(|d| state.prev.employment[d][si]).sum();
-        rows.push_family(format!("employment.{}", sector.id), e);
+        let id = rows.layout.employment(si);
+        rows.push(id, e);
     }
     for cost in Cost::ALL {
-        rows.push_family(format!("public_cost.{}", cost.id()), state.costs.get(cost));
+        let id = rows.layout.public_cost(cost);
+        rows.push(id, state.costs.get(cost));
     }
-    for (k, (_, kind)) in CAPITAL_KINDS.iter().enumerate() {
-        for (what, values) in [
-            ("capital_planned", &state.capital.planned),
-            ("capital_cut", &state.capital.cut),
-        ] {
-            rows.push_family(format!("{what}.{kind}"), values[k]);
+    for k in 0..CAPITAL_KINDS.len() {
+        for (cut, values) in [(false, &state.capital.planned), (true, &state.capital.cut)] {
+            let id = rows.layout.capital(k, cut);
+            rows.push(id, values[k]);
         }
     }
 }
@@ -1412,9 +1634,11 @@ impl Simulation {
             capital: &self.capital,
             fund: &self.fund,
             pools: &self.pools,
+            layout: self.record_layout.as_ref(),
         };
         let observation = observe(&ctx, &state);
         self.prev.background_va = observation.background_va;
+        self.record_layout = Some(Arc::clone(observation.record.layout()));
         observation.record
     }
 }
@@ -1524,6 +1748,16 @@ mod tests {
 
     /// The month's record of the hand-made world (every account, counter and pool empty).
     fn record(w: &World, firms: &[Firm], hh: &Households) -> MonthRecord {
+        record_following(w, firms, hh, None)
+    }
+
+    /// The same, following the layout of an earlier record.
+    fn record_following(
+        w: &World,
+        firms: &[Firm],
+        hh: &Households,
+        layout: Option<&Arc<RecordLayout>>,
+    ) -> MonthRecord {
         let ns = w.sectors.len();
         let prev = Previous {
             employment: vec![vec![0.0; ns]; 2],
@@ -1544,6 +1778,7 @@ mod tests {
             capital: &CapitalLedger::default(),
             fund: &GuaranteeFund::default(),
             pools: &Pools::default(),
+            layout,
         };
         observe(&context(w), &state).record
     }
@@ -1630,8 +1865,8 @@ mod tests {
             .expect("override");
         let mut sim = Simulation::new(&scenario, 1);
         let record = sim.step();
-        for row in &record.rows {
-            let known = indicator(&row.indicator).is_some()
+        for row in record.rows() {
+            let known = indicator(row.indicator).is_some()
                 || row
                     .indicator
                     .strip_prefix("employment.")
@@ -1653,5 +1888,108 @@ mod tests {
                 row.indicator
             );
         }
+        // The next month's record follows the same layout: no new names, no new keys.
+        let next = sim.step();
+        assert!(Arc::ptr_eq(record.layout(), next.layout()));
+        assert_eq!(next.rows().len(), record.rows().len());
+    }
+
+    /// The interned ids are the catalogue's indices, each name has one, and a record's rows
+    /// resolve back to their values by name.
+    #[test]
+    fn the_interned_ids_cover_the_catalogue() {
+        for (i, d) in INDICATORS.iter().enumerate() {
+            assert_eq!(
+                IndicatorId::of(d.id).index(),
+                i,
+                "`{}` catalogued twice",
+                d.id
+            );
+        }
+        assert!(INDICATORS.len() < usize::from(u16::MAX));
+        let w = world();
+        let (firms, hh) = agents();
+        let r = record(&w, &firms, &hh);
+        let layout = r.layout();
+        for (i, d) in INDICATORS.iter().enumerate() {
+            let id = IndicatorId(i as u16);
+            assert_eq!(layout.name(id), d.id);
+            assert_eq!(layout.id(d.id), Some(id));
+            assert!(
+                r.rows().any(|row| row.indicator == d.id),
+                "`{}` is catalogued but never recorded",
+                d.id
+            );
+        }
+        let sector = &w.sectors[0].id;
+        let employment = format!("employment.{sector}");
+        assert_eq!(layout.name(layout.employment(0)), employment);
+        assert_eq!(
+            layout.name(layout.public_cost(Cost::ALL[0])),
+            format!("public_cost.{}", Cost::ALL[0].id())
+        );
+        let kind = CAPITAL_KINDS[2].1;
+        assert_eq!(
+            layout.name(layout.capital(2, false)),
+            format!("capital_planned.{kind}")
+        );
+        assert_eq!(
+            layout.name(layout.capital(2, true)),
+            format!("capital_cut.{kind}")
+        );
+        assert_eq!(layout.len(), r.rows().len());
+        for (k, row) in r.rows().enumerate() {
+            let first = r
+                .rows()
+                .position(|x| (x.district, x.indicator) == (row.district, row.indicator));
+            assert_eq!(
+                first,
+                Some(k),
+                "`{}` recorded twice for {:?}",
+                row.indicator,
+                row.district
+            );
+            assert_eq!(r.get(row.district, row.indicator), Some(row.value));
+        }
+        assert_eq!(r.get(None, "no_such_indicator"), None);
+        assert_eq!(r.get(Some(1), "zone_value_added"), None);
+    }
+
+    /// A month whose rows depart from last month's layout (the city became a cluster: it gains
+    /// the coupling rows) gets a layout of its own, with the rows of a fresh record.
+    #[test]
+    fn a_record_departing_from_the_layout_gets_its_own() {
+        let w = world();
+        let (firms, hh) = agents();
+        let first = record(&w, &firms, &hh);
+        let same = record_following(&w, &firms, &hh, Some(first.layout()));
+        assert!(Arc::ptr_eq(first.layout(), same.layout()));
+        let mut w2 = world();
+        w2.is_cluster = vec![true, true];
+        let departed = record_following(&w2, &firms, &hh, Some(first.layout()));
+        let fresh = record(&w2, &firms, &hh);
+        assert!(!Arc::ptr_eq(first.layout(), departed.layout()));
+        assert!(departed.rows().len() > first.rows().len());
+        let rows = |r: &MonthRecord| -> Vec<(Option<usize>, String, u64)> {
+            r.rows()
+                .map(|x| (x.district, x.indicator.to_string(), x.value.to_bits()))
+                .collect()
+        };
+        assert_eq!(rows(&departed), rows(&fresh));
+        assert!(departed.get(Some(1), "coupling_coordination").is_some());
+        assert!(first.get(Some(1), "coupling_coordination").is_none());
+    }
+
+    /// A negative count or a non-finite value is reported with its row.
+    #[test]
+    fn first_invalid_names_the_row() {
+        let w = world();
+        let (firms, mut hh) = agents();
+        assert!(record(&w, &firms, &hh).first_invalid().is_none());
+        hh.wage[0] = f64::NAN;
+        let r = record(&w, &firms, &hh);
+        let (row, why) = r.first_invalid().expect("NaN wage");
+        assert_eq!((row.district, row.indicator), (Some(0), "avg_wage"));
+        assert_eq!(why, "not a finite number");
     }
 }
