@@ -1,5 +1,11 @@
 //! Step 9: the indicators of MODEL.md §5, per district and for the region, every month.
 //! The catalogue below is the one place that names them (id, Chinese, English, unit).
+//!
+//! A submodel on explicit state: `observe` reads an `ObserveContext` (districts, travel
+//! times, sectors, parameters) and the `ObservedState` (agents, aggregates, accounts) and
+//! returns the month's [`MonthRecord`]; it writes nothing. Its passes are `firm_totals` and
+//! `people_totals` (per-scope sums), then rows per scope. The record is a column of values in
+//! a [`RecordLayout`] shared by the run's months, keyed by interned [`IndicatorId`]s.
 
 use super::agents::{Firm, FirmStatus, NO_FIRM, Origin};
 use super::background::Background;
@@ -693,8 +699,8 @@ pub fn label(id: &str, zh: bool) -> String {
 pub struct IndicatorId(u16);
 
 impl IndicatorId {
-    /// The id of a catalogue entry. In a `const` context (the [`id!`] macro) a name that is not
-    /// in the catalogue does not compile.
+    /// The id of a catalogue entry. In a `const` context (the module's `id!` macro) a name that
+    /// is not in the catalogue does not compile.
     pub const fn of(name: &str) -> IndicatorId {
         let mut i = 0;
         while i < INDICATORS.len() {

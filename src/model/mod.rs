@@ -198,7 +198,7 @@ pub struct Simulation {
     pub(crate) seats_cache: Vec<f64>,
     pub(crate) peak_firms: usize,
     pub(crate) peak_workers: usize,
-    /// The layout of the monthly records ([`indicators::observe`] keeps it across months).
+    /// The layout of the monthly records (`indicators::observe` follows it from month to month).
     pub(crate) record_layout: Option<std::sync::Arc<indicators::RecordLayout>>,
     pub(crate) next_firm_id: u32,
     pub(crate) year0: i32,
