@@ -105,10 +105,9 @@ fn recorded_indicators(
     let mut sim = crate::model::Simulation::new(scenario, 1);
     let d = district.and_then(|d| sim.districts().iter().position(|x| x.id == d));
     sim.step()
-        .rows
-        .into_iter()
+        .rows()
         .filter(|r| r.district == d)
-        .map(|r| r.indicator)
+        .map(|r| r.indicator.to_string())
         .collect()
 }
 

@@ -614,10 +614,9 @@ fn check_outputs(
             None => None,
         };
         let known: Vec<&str> = record
-            .rows
-            .iter()
+            .rows()
             .filter(|r| r.district == district)
-            .map(|r| r.indicator.as_str())
+            .map(|r| r.indicator)
             .collect();
         if !known.contains(&spec.indicator.as_str()) {
             let hint = crate::scenario::closest(&spec.indicator, known.iter().copied())

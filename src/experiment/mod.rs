@@ -64,7 +64,7 @@ pub fn run_single(
                 scenario: scenario.name().to_string(),
                 seed,
                 month: record.label.clone(),
-                indicator: row.indicator.clone(),
+                indicator: row.indicator.to_string(),
                 scope: row
                     .district
                     .map_or_else(|| "region".to_string(), |d| district_ids[d].clone()),
@@ -191,7 +191,7 @@ pub fn implementation_warnings(run: &RunOutput) -> Vec<Warning> {
     let Some(last) = run.records.last() else {
         return warnings;
     };
-    for row in &last.rows {
+    for row in last.rows() {
         let Some(kind) = row.indicator.strip_prefix("capital_planned.") else {
             continue;
         };

@@ -213,6 +213,8 @@ pub struct Simulation {
     pub(crate) seats_cache: Vec<f64>,
     pub(crate) peak_firms: usize,
     pub(crate) peak_workers: usize,
+    /// The layout of the monthly records (`indicators::observe` follows it from month to month).
+    pub(crate) record_layout: Option<std::sync::Arc<indicators::RecordLayout>>,
     pub(crate) next_firm_id: u32,
     pub(crate) year0: i32,
     pub(crate) month0: u32,
@@ -286,6 +288,7 @@ impl Simulation {
             seats_cache: vec![0.0; nd],
             peak_firms: 0,
             peak_workers: 0,
+            record_layout: None,
             next_firm_id: 0,
             year0,
             month0,

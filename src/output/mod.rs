@@ -82,7 +82,7 @@ pub fn timeseries_csv(
     }
     let (run, seed) = (run.to_string(), seed.to_string());
     for record in records {
-        for row in &record.rows {
+        for row in record.rows() {
             let district = row
                 .district
                 .map(|d| district_ids[d].as_str())
@@ -93,7 +93,7 @@ pub fn timeseries_csv(
                 &seed,
                 &record.label,
                 district,
-                &row.indicator,
+                row.indicator,
                 &row.value.to_string(),
             ])?;
         }
@@ -171,7 +171,7 @@ pub struct Summary {
 pub fn summary(scenario: &Scenario, seed: u64, run: &RunOutput, wall_time_s: f64) -> Summary {
     let mut final_values: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
     if let Some(last) = run.records.last() {
-        for row in &last.rows {
+        for row in last.rows() {
             let key = row
                 .district
                 .map(|d| run.district_ids[d].clone())
@@ -179,7 +179,7 @@ pub fn summary(scenario: &Scenario, seed: u64, run: &RunOutput, wall_time_s: f64
             final_values
                 .entry(key)
                 .or_default()
-                .insert(row.indicator.clone(), row.value);
+                .insert(row.indicator.to_string(), row.value);
         }
     }
     Summary {
