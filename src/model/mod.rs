@@ -30,7 +30,7 @@ mod tests;
 pub mod world;
 
 use crate::scenario::{DistrictKind, Premises, Scenario, ScenarioFile};
-use agents::{Firm, FirmStatus, NO_FIRM, Origin, Worker};
+use agents::{Firm, FirmStatus, Origin, Worker};
 pub use budget::{CITY, ZONE};
 use detmath::DetMath;
 pub use households::Households;
@@ -927,30 +927,23 @@ impl Simulation {
     }
 
     pub(crate) fn skill_shares(&self, origin: Origin) -> [f64; 3] {
-        match origin {
-            Origin::LocalUrban => self.s.households.skill_share_city,
-            Origin::LocalRural | Origin::LandlessFarmer => self.s.households.skill_share_rural,
-            Origin::Migrant => self.s.households.skill_share_migrant,
+        people::skill_shares(&self.s.households, origin)
+    }
+
+    /// What a newcomer household is born with ([`people::Newcomers`]).
+    pub(crate) fn newcomers(&self) -> people::Newcomers<'_> {
+        people::Newcomers {
+            households: &self.s.households,
+            reservation_share: self.s.labour.reservation_wage_share_of_market,
+            wage_index: self.wage_index,
+            nearest_rural: &self.nearest_rural,
+            nearest_cluster: &self.nearest_cluster,
+            city: self.first_district_of(DistrictKind::City),
+            streams: &self.streams,
         }
     }
 
-    /// Skill level of a household of `origin`, from a uniform draw `u`.
-    pub(crate) fn draw_skill(&self, origin: Origin, u: f64) -> u8 {
-        let shares = self.skill_shares(origin);
-        if u < shares[0] {
-            0
-        } else if u < shares[0] + shares[1] {
-            1
-        } else {
-            2
-        }
-    }
-
-    /// A new household agent living at its origin (rural home, city flat or — for migrants — no
-    /// place yet: residence is chosen right after). `from` is the district it comes from or was
-    /// hired in: its village is the rural district nearest to it, and without a job it looks for
-    /// work in the cluster zone nearest to it. Its skill (unless given) and children come from
-    /// its own birth stream.
+    /// A new household agent ([`people::Newcomers::household`]).
     pub(crate) fn new_worker(
         &self,
         origin: Origin,
@@ -958,38 +951,7 @@ impl Simulation {
         key: u64,
         from: usize,
     ) -> Worker {
-        let mut birth = self.streams.open(Draw::Birth, key, 0);
-        let skill_draw = birth.unit();
-        let skill = skill.unwrap_or_else(|| self.draw_skill(origin, skill_draw));
-        let village = self.nearest_rural[from];
-        let city = self.first_district_of(DistrictKind::City);
-        let (residence, tenure) = match origin {
-            Origin::LocalUrban => (city, Tenure::Market),
-            _ => (village, Tenure::RuralHome),
-        };
-        let children = sampling::poisson(&mut birth, self.s.households.children_mean)
-            .min(u64::from(self.s.households.max_children)) as u8;
-        let reservation =
-            self.wage_index[skill as usize] * self.s.labour.reservation_wage_share_of_market;
-        Worker {
-            key,
-            skill,
-            origin,
-            residence: residence as u16,
-            anchor: self.nearest_cluster[from] as u16,
-            tenure,
-            employer: NO_FIRM,
-            wage: 0.0,
-            reservation,
-            months_unemployed: 0,
-            months_employed: 0,
-            settled: origin == Origin::LocalUrban,
-            children,
-            children_with: false,
-            training_left: 0,
-            ordered_by: NO_FIRM,
-            review_residence: true,
-        }
+        self.newcomers().household(origin, skill, key, from)
     }
 
     pub(crate) fn first_district_of(&self, kind: crate::scenario::DistrictKind) -> usize {

@@ -11,7 +11,7 @@ use super::streams::Streams;
 use super::streams::{Draw, Source, newcomer_key};
 use super::world::District;
 use super::world::Tenure;
-use super::{Households, Simulation};
+use super::{Households, Pools, Simulation, keyed_poisson};
 use crate::scenario::{DistrictKind, PublicRentalEligibility};
 use crate::scenario::{HouseholdSpec, HousingSpec, PolicySpec};
 use nalgebra::DMatrix;
@@ -431,6 +431,211 @@ fn best_residence(
     best
 }
 
+/// Shares of the three skill levels among households of `origin`.
+pub(crate) fn skill_shares(h: &HouseholdSpec, origin: Origin) -> [f64; 3] {
+    match origin {
+        Origin::LocalUrban => h.skill_share_city,
+        Origin::LocalRural | Origin::LandlessFarmer => h.skill_share_rural,
+        Origin::Migrant => h.skill_share_migrant,
+    }
+}
+
+/// What a newcomer household is born with: the household rules, the wages its reservation wage
+/// starts from, and where its village and its labour market are.
+pub(crate) struct Newcomers<'a> {
+    pub households: &'a HouseholdSpec,
+    pub reservation_share: f64,
+    pub wage_index: [f64; 3],
+    /// For each district, the rural district nearest to it: where its households' villages are.
+    pub nearest_rural: &'a [usize],
+    /// For each district, the cluster zone nearest to it.
+    pub nearest_cluster: &'a [usize],
+    /// Where urban locals live when they enter.
+    pub city: usize,
+    pub streams: &'a Streams,
+}
+
+impl Newcomers<'_> {
+    /// Skill level of a household of `origin`, from a uniform draw `u`.
+    fn skill(&self, origin: Origin, u: f64) -> u8 {
+        let shares = skill_shares(self.households, origin);
+        if u < shares[0] {
+            0
+        } else if u < shares[0] + shares[1] {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// A new household agent living at its origin (rural home, city flat or — for migrants — no
+    /// place yet: residence is chosen right after). `from` is the district it comes from or was
+    /// hired in: its village is the rural district nearest to it, and without a job it looks for
+    /// work in the cluster zone nearest to it. Its skill (unless given) and children come from
+    /// its own birth stream.
+    pub(crate) fn household(
+        &self,
+        origin: Origin,
+        skill: Option<u8>,
+        key: u64,
+        from: usize,
+    ) -> Worker {
+        let mut birth = self.streams.open(Draw::Birth, key, 0);
+        let skill_draw = birth.unit();
+        let skill = skill.unwrap_or_else(|| self.skill(origin, skill_draw));
+        let village = self.nearest_rural[from];
+        let (residence, tenure) = match origin {
+            Origin::LocalUrban => (self.city, Tenure::Market),
+            _ => (village, Tenure::RuralHome),
+        };
+        let children = super::sampling::poisson(&mut birth, self.households.children_mean)
+            .min(u64::from(self.households.max_children)) as u8;
+        let reservation = self.wage_index[usize::from(skill)] * self.reservation_share;
+        Worker {
+            key,
+            skill,
+            origin,
+            residence: residence as u16,
+            anchor: self.nearest_cluster[from] as u16,
+            tenure,
+            employer: NO_FIRM,
+            wage: 0.0,
+            reservation,
+            months_unemployed: 0,
+            months_employed: 0,
+            settled: origin == Origin::LocalUrban,
+            children,
+            children_with: false,
+            training_left: 0,
+            ordered_by: NO_FIRM,
+            review_residence: true,
+        }
+    }
+}
+
+/// What the month's arrivals read: the household rules and policy, which districts are rural
+/// (their villages hold the reserve), the high-skill wage talents compare with, and where
+/// migrants and city entrants first arrive.
+pub(crate) struct ArrivalContext<'a> {
+    pub households: &'a HouseholdSpec,
+    pub policy: &'a PolicySpec,
+    pub rural: &'a [bool],
+    pub high_wage: f64,
+    pub main_cluster: usize,
+    pub city: usize,
+    pub streams: &'a Streams,
+    pub month: u32,
+}
+
+/// A household arriving this month: origin, skill if its source fixes it, stream key, and the
+/// district it comes from.
+pub(crate) type Newcomer = (Origin, Option<u8>, u64, usize);
+
+/// The month's newcomers from the villages' reserve (taken from it), the migrant pool and the
+/// city, in the order they arrive; each count a Poisson draw of its own stream, each rate pulled
+/// by the perceived income (talents also by their top-up and grant).
+pub(crate) fn draw_arrivals(ctx: &ArrivalContext, pools: &mut Pools) -> Vec<Newcomer> {
+    let ratio = if pools.reference_income > 0.0 {
+        pools.perceived_income / pools.reference_income
+    } else {
+        1.0
+    };
+    let pull = ratio
+        .max(0.0)
+        .dpow(ctx.households.income_elasticity_of_migration);
+    // Each rural district's villages send their own people; the first rural district keeps
+    // the stream and keys a single-hinterland scenario always had.
+    let mut rural_arrivals: Vec<(usize, u32)> = Vec::new();
+    let any_rural = ctx.rural.iter().any(|&r| r);
+    for d in 0..ctx.rural.len() {
+        // Without rural districts the reserve is held by the first district.
+        let holds_reserve = if any_rural { ctx.rural[d] } else { d == 0 };
+        if !holds_reserve {
+            continue;
+        }
+        let nth = rural_arrivals.len() as u64;
+        let reserve = &mut pools.rural_reserve[d];
+        *reserve *= 1.0 + ctx.households.rural_reserve_growth_per_year / 12.0;
+        let lambda = *reserve * ctx.households.rural_entry_rate_per_month * pull;
+        let n = keyed_poisson(
+            ctx.streams,
+            Draw::ArrivalCount,
+            Source::RuralArrival as u64 | (nth << 32),
+            ctx.month,
+            lambda,
+        );
+        let reserve = &mut pools.rural_reserve[d];
+        let n = n.min(reserve.max(0.0) as u32);
+        *reserve -= n as f64;
+        rural_arrivals.push((d, n));
+    }
+    // Talents weigh the top-up and the settling-in grant into their expected income.
+    let high_wage = ctx.high_wage;
+    let talent_income = high_wage * (1.0 + ctx.policy.talent_salary_topup_share)
+        + ctx.policy.talent_settling_grant_cny / ctx.households.talent_grant_amortisation_months;
+    let talent_pull =
+        (talent_income / high_wage).dpow(ctx.households.income_elasticity_of_migration);
+    let base = pools.migrant_pool * ctx.households.migrant_entry_rate_per_month * pull;
+    let shares = ctx.households.skill_share_migrant;
+    let migrant_sources = [Source::MigrantLow, Source::MigrantMid, Source::MigrantHigh];
+    let migrants: [u32; 3] = [
+        keyed_poisson(
+            ctx.streams,
+            Draw::ArrivalCount,
+            migrant_sources[0] as u64,
+            ctx.month,
+            base * shares[0],
+        ),
+        keyed_poisson(
+            ctx.streams,
+            Draw::ArrivalCount,
+            migrant_sources[1] as u64,
+            ctx.month,
+            base * shares[1],
+        ),
+        keyed_poisson(
+            ctx.streams,
+            Draw::ArrivalCount,
+            migrant_sources[2] as u64,
+            ctx.month,
+            base * shares[2] * talent_pull,
+        ),
+    ];
+    let city = keyed_poisson(
+        ctx.streams,
+        Draw::ArrivalCount,
+        Source::CityArrival as u64,
+        ctx.month,
+        ctx.households.city_entrants_per_year / 12.0,
+    );
+    // Each newcomer's key is fixed by its source and rank this month (streams.rs).
+    let month = ctx.month;
+    let mut newcomers: Vec<(Origin, Option<u8>, u64, usize)> = Vec::new();
+    for (nth, &(d, n)) in rural_arrivals.iter().enumerate() {
+        newcomers.extend((0..n).map(|r| {
+            let key = newcomer_key(Source::RuralArrival, month, nth as u32, r);
+            (Origin::LocalRural, None, key, d)
+        }));
+    }
+    let main = ctx.main_cluster;
+    for (k, n) in migrants.iter().enumerate() {
+        newcomers.extend((0..*n).map(|r| {
+            let key = newcomer_key(migrant_sources[k], month, 0, r);
+            (Origin::Migrant, Some(k as u8), key, main)
+        }));
+    }
+    let city_district = ctx.city;
+    newcomers.extend((0..city).map(|r| {
+        (
+            Origin::LocalUrban,
+            None,
+            newcomer_key(Source::CityArrival, month, 0, r),
+            city_district,
+        )
+    }));
+    newcomers
+}
+
 impl Simulation {
     /// The [`Census`] of the households now.
     pub(crate) fn census(&self) -> Census {
@@ -639,97 +844,19 @@ impl Simulation {
     }
 
     fn arrivals(&mut self) {
-        let h = self.s.households.clone();
-        let policy = self.s.policy.clone();
-        let ratio = if self.pools.reference_income > 0.0 {
-            self.pools.perceived_income / self.pools.reference_income
-        } else {
-            1.0
+        let rural = self.rural_districts();
+        let ctx = ArrivalContext {
+            households: &self.s.households,
+            policy: &self.s.policy,
+            rural: &rural,
+            high_wage: self.wage_index[2],
+            main_cluster: self.main_cluster,
+            city: self.first_district_of(DistrictKind::City),
+            streams: &self.streams,
+            month: self.month,
         };
-        let pull = ratio.max(0.0).dpow(h.income_elasticity_of_migration);
-        // Each rural district's villages send their own people; the first rural district keeps
-        // the stream and keys a single-hinterland scenario always had.
-        let mut rural_arrivals: Vec<(usize, u32)> = Vec::new();
-        let any_rural = self.districts.iter().any(|d| d.kind == DistrictKind::Rural);
-        for d in 0..self.districts.len() {
-            // Without rural districts the reserve is held by the first district.
-            let holds_reserve = if any_rural {
-                self.districts[d].kind == DistrictKind::Rural
-            } else {
-                d == 0
-            };
-            if !holds_reserve {
-                continue;
-            }
-            let nth = rural_arrivals.len() as u64;
-            let reserve = &mut self.pools.rural_reserve[d];
-            *reserve *= 1.0 + h.rural_reserve_growth_per_year / 12.0;
-            let lambda = *reserve * h.rural_entry_rate_per_month * pull;
-            let n = self.poisson(
-                Draw::ArrivalCount,
-                Source::RuralArrival as u64 | (nth << 32),
-                lambda,
-            );
-            let reserve = &mut self.pools.rural_reserve[d];
-            let n = n.min(reserve.max(0.0) as u32);
-            *reserve -= n as f64;
-            rural_arrivals.push((d, n));
-        }
-        // Talents weigh the top-up and the settling-in grant into their expected income.
-        let high_wage = self.wage_index[2];
-        let talent_income = high_wage * (1.0 + policy.talent_salary_topup_share)
-            + policy.talent_settling_grant_cny / h.talent_grant_amortisation_months;
-        let talent_pull = (talent_income / high_wage).dpow(h.income_elasticity_of_migration);
-        let base = self.pools.migrant_pool * h.migrant_entry_rate_per_month * pull;
-        let shares = h.skill_share_migrant;
-        let migrant_sources = [Source::MigrantLow, Source::MigrantMid, Source::MigrantHigh];
-        let migrants: [u32; 3] = [
-            self.poisson(
-                Draw::ArrivalCount,
-                migrant_sources[0] as u64,
-                base * shares[0],
-            ),
-            self.poisson(
-                Draw::ArrivalCount,
-                migrant_sources[1] as u64,
-                base * shares[1],
-            ),
-            self.poisson(
-                Draw::ArrivalCount,
-                migrant_sources[2] as u64,
-                base * shares[2] * talent_pull,
-            ),
-        ];
-        let city = self.poisson(
-            Draw::ArrivalCount,
-            Source::CityArrival as u64,
-            h.city_entrants_per_year / 12.0,
-        );
-        // Each newcomer's key is fixed by its source and rank this month (streams.rs).
-        let month = self.month;
-        let mut newcomers: Vec<(Origin, Option<u8>, u64, usize)> = Vec::new();
-        for (nth, &(d, n)) in rural_arrivals.iter().enumerate() {
-            newcomers.extend((0..n).map(|r| {
-                let key = newcomer_key(Source::RuralArrival, month, nth as u32, r);
-                (Origin::LocalRural, None, key, d)
-            }));
-        }
-        let main = self.main_cluster;
-        for (k, n) in migrants.iter().enumerate() {
-            newcomers.extend((0..*n).map(|r| {
-                let key = newcomer_key(migrant_sources[k], month, 0, r);
-                (Origin::Migrant, Some(k as u8), key, main)
-            }));
-        }
-        let city_district = self.first_district_of(DistrictKind::City);
-        newcomers.extend((0..city).map(|r| {
-            (
-                Origin::LocalUrban,
-                None,
-                newcomer_key(Source::CityArrival, month, 0, r),
-                city_district,
-            )
-        }));
+        let newcomers = draw_arrivals(&ctx, &mut self.pools);
+        let grant = self.s.policy.talent_settling_grant_cny;
         for (origin, skill, key, from) in newcomers {
             if origin == Origin::Migrant {
                 if self.pools.migrant_pool < 1.0 {
@@ -740,7 +867,6 @@ impl Simulation {
             let w = self.new_worker(origin, skill, key, from);
             let skill = w.skill;
             if origin == Origin::Migrant && skill == 2 {
-                let grant = policy.talent_settling_grant_cny;
                 self.charge(ZONE, Cost::Talent, grant);
             }
             let i = self.households.push(w);
@@ -1159,6 +1285,95 @@ mod tests {
         assert_eq!(districts[zone].occupied[Tenure::Market as usize], 1);
         assert_eq!(districts[rural].occupied[Tenure::RuralHome as usize], 0);
         assert!(!hh.review_residence[0]);
+    }
+
+    /// A newcomer lives at its origin (villagers and migrants in the village nearest to where
+    /// they come from, urban locals in the city as citizens), looks to the nearest zone for work,
+    /// keeps a skill its source fixes, and asks the reservation share of its skill's wage.
+    #[test]
+    fn newcomers_start_where_they_come_from() {
+        let spec = crate::scenario::load_builtin()
+            .expect("baseline")
+            .spec()
+            .clone();
+        let streams = crate::model::streams::Streams::new(2);
+        let born = super::Newcomers {
+            households: &spec.households,
+            reservation_share: 0.5,
+            wage_index: [3000.0, 4000.0, 8000.0],
+            nearest_rural: &[2, 2, 2],
+            nearest_cluster: &[0, 0, 0],
+            city: 1,
+            streams: &streams,
+        };
+        let migrant = born.household(Origin::Migrant, Some(2), 77, 0);
+        assert_eq!((migrant.home(), migrant.tenure), (2, Tenure::RuralHome));
+        assert_eq!((migrant.skill, migrant.anchor()), (2, 0));
+        assert_eq!(migrant.reservation, 4000.0);
+        assert!(!migrant.settled && migrant.review_residence);
+        let local = born.household(Origin::LocalUrban, None, 78, 1);
+        assert_eq!((local.home(), local.tenure), (1, Tenure::Market));
+        assert!(local.settled);
+        // The same key gives the same household: traits come from its own birth stream.
+        let again = born.household(Origin::LocalUrban, None, 78, 1);
+        assert_eq!((again.skill, again.children), (local.skill, local.children));
+    }
+
+    /// Nobody arrives from empty pools; a large migrant pool sends migrants of every skill, the
+    /// villages' newcomers are taken from their reserve.
+    #[test]
+    fn arrivals_come_from_the_pools() {
+        let spec = crate::scenario::load_builtin()
+            .expect("baseline")
+            .spec()
+            .clone();
+        let mut h = spec.households.clone();
+        h.city_entrants_per_year = 0.0;
+        let streams = crate::model::streams::Streams::new(5);
+        let ctx = super::ArrivalContext {
+            households: &h,
+            policy: &spec.policy,
+            rural: &[false, true],
+            high_wage: 8000.0,
+            main_cluster: 0,
+            city: 0,
+            streams: &streams,
+            month: 4,
+        };
+        let mut pools = crate::model::Pools {
+            rural_reserve: vec![0.0, 0.0],
+            migrant_pool: 0.0,
+            perceived_income: 1.0,
+            job_finding_rate: 0.5,
+            reference_income: 1.0,
+        };
+        assert!(super::draw_arrivals(&ctx, &mut pools).is_empty());
+        pools.migrant_pool = 1e6;
+        pools.rural_reserve[1] = 1e6;
+        let newcomers = super::draw_arrivals(&ctx, &mut pools);
+        let migrants: Vec<_> = newcomers
+            .iter()
+            .filter(|n| n.0 == Origin::Migrant)
+            .collect();
+        let villagers = newcomers
+            .iter()
+            .filter(|n| n.0 == Origin::LocalRural)
+            .count();
+        assert!(villagers > 0 && migrants.len() > 0, "{newcomers:?}");
+        for k in 0..3u8 {
+            assert!(
+                migrants.iter().any(|n| n.1 == Some(k)),
+                "skill {k} among the migrants"
+            );
+        }
+        assert!(
+            newcomers
+                .iter()
+                .filter(|n| n.0 == Origin::LocalRural)
+                .all(|n| n.3 == 1)
+        );
+        let grown = 1e6 * (1.0 + h.rural_reserve_growth_per_year / 12.0);
+        assert_eq!(pools.rural_reserve[1], grown - villagers as f64);
     }
 
     #[test]
