@@ -172,52 +172,52 @@ pub struct MonthCounters {
 
 #[derive(Clone)]
 pub struct Simulation {
-    pub(crate) s: ScenarioFile,
-    pub(crate) districts: Vec<District>,
-    pub(crate) economy: Economy,
-    pub(crate) travel: Travel,
-    pub(crate) firms: Vec<Firm>,
+    s: ScenarioFile,
+    districts: Vec<District>,
+    economy: Economy,
+    travel: Travel,
+    firms: Vec<Firm>,
     /// The worker households, in columns.
-    pub(crate) households: Households,
+    households: Households,
     /// The zone account and the city budget ([`budget::ZONE`], [`budget::CITY`]).
-    pub(crate) accounts: [Government; 2],
-    pub(crate) costs: costs::PublicCosts,
-    pub(crate) capital: costs::CapitalLedger,
+    accounts: [Government; 2],
+    costs: costs::PublicCosts,
+    capital: costs::CapitalLedger,
     /// The district's economy outside the modelled firms.
-    pub(crate) background: background::Background,
-    pub(crate) fund: GuaranteeFund,
-    pub(crate) pools: Pools,
-    pub(crate) markets: Markets,
-    pub(crate) wage_index: [f64; 3],
-    pub(crate) outside_wage: [f64; 3],
-    pub(crate) month: u32,
+    background: background::Background,
+    fund: GuaranteeFund,
+    pools: Pools,
+    markets: Markets,
+    wage_index: [f64; 3],
+    outside_wage: [f64; 3],
+    month: u32,
     /// Every random draw comes from a stream keyed by (seed, mechanism, entity, month).
-    pub(crate) streams: Streams,
-    pub(crate) pipeline: Vec<Delivery>,
+    streams: Streams,
+    pipeline: Vec<Delivery>,
     /// Idle land of closed plants, per district: (month it became idle, ha).
-    pub(crate) idle_pool: Vec<Vec<(u32, f64)>>,
-    pub(crate) prev: Previous,
-    pub(crate) counters: MonthCounters,
-    pub(crate) incubator_capital: f64,
+    idle_pool: Vec<Vec<(u32, f64)>>,
+    prev: Previous,
+    counters: MonthCounters,
+    incubator_capital: f64,
     /// Capital the budget has paid into the guarantee fund so far (a larger fund set from a
     /// later month is topped up then).
-    pub(crate) guarantee_capital_paid: f64,
+    guarantee_capital_paid: f64,
     /// The cluster zone with the most 2015 employment: where the unemployed look for work first.
-    pub(crate) main_cluster: usize,
+    main_cluster: usize,
     /// For each district, the cluster zone nearest to it (2015 minutes): the labour market a
     /// household from there looks to when it has no job.
-    pub(crate) nearest_cluster: Vec<usize>,
+    nearest_cluster: Vec<usize>,
     /// For each district, the rural district nearest to it: where its rural households' villages are.
-    pub(crate) nearest_rural: Vec<usize>,
-    pub(crate) amenity_cache: Vec<f64>,
-    pub(crate) seats_cache: Vec<f64>,
-    pub(crate) peak_firms: usize,
-    pub(crate) peak_workers: usize,
+    nearest_rural: Vec<usize>,
+    amenity_cache: Vec<f64>,
+    seats_cache: Vec<f64>,
+    peak_firms: usize,
+    peak_workers: usize,
     /// The layout of the monthly records (`indicators::observe` follows it from month to month).
-    pub(crate) record_layout: Option<std::sync::Arc<indicators::RecordLayout>>,
-    pub(crate) next_firm_id: u32,
-    pub(crate) year0: i32,
-    pub(crate) month0: u32,
+    record_layout: Option<std::sync::Arc<indicators::RecordLayout>>,
+    next_firm_id: u32,
+    year0: i32,
+    month0: u32,
 }
 
 impl Simulation {

@@ -1359,7 +1359,7 @@ mod tests {
             .iter()
             .filter(|n| n.0 == Origin::LocalRural)
             .count();
-        assert!(villagers > 0 && migrants.len() > 0, "{newcomers:?}");
+        assert!(villagers > 0 && !migrants.is_empty(), "{newcomers:?}");
         for k in 0..3u8 {
             assert!(
                 migrants.iter().any(|n| n.1 == Some(k)),
