@@ -526,14 +526,6 @@ impl Simulation {
     pub(crate) fn residents(&self) -> Vec<f64> {
         self.census().residents
     }
-
-    /// Occupancy of each housing stock recounted from the households.
-    pub(crate) fn recount_occupancy(&mut self) {
-        let occupied = self.census().occupied;
-        for (d, o) in self.districts.iter_mut().zip(occupied) {
-            d.occupied = o;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -210,6 +210,9 @@ pub struct Simulation {
     /// For each district, the rural district nearest to it: where its rural households' villages are.
     nearest_rural: Vec<usize>,
     amenity_cache: Vec<f64>,
+    /// The households' census taken at the end of step 3, for step 7 (see
+    /// `Simulation::recount_and_keep_census`).
+    census_after_stocks: Option<people::Census>,
     seats_cache: Vec<f64>,
     peak_firms: usize,
     peak_workers: usize,
@@ -285,6 +288,7 @@ impl Simulation {
             nearest_cluster: nearest_of_kind(&districts, &travel, DistrictKind::Cluster),
             nearest_rural: nearest_of_kind(&districts, &travel, DistrictKind::Rural),
             amenity_cache: vec![0.0; nd],
+            census_after_stocks: None,
             seats_cache: vec![0.0; nd],
             peak_firms: 0,
             peak_workers: 0,

@@ -659,6 +659,22 @@ impl Simulation {
     /// O(districts), not O(households)). Returns the census.
     pub(crate) fn refresh_residence_context(&mut self) -> Census {
         let census = self.census();
+        self.use_census(census)
+    }
+
+    /// Occupancy recounted after the stocks step, the census kept: nothing the households live
+    /// by (home, tenure, children, training) changes between step 3 and step 7, so step 7 starts
+    /// from it instead of counting again.
+    pub(crate) fn recount_and_keep_census(&mut self) {
+        let census = self.census();
+        for (d, occupied) in self.districts.iter_mut().zip(&census.occupied) {
+            d.occupied = *occupied;
+        }
+        self.census_after_stocks = Some(census);
+    }
+
+    /// The residence context (occupancy, amenities, free seats) from a census of the households.
+    fn use_census(&mut self, census: Census) -> Census {
         for (d, occupied) in self.districts.iter_mut().zip(&census.occupied) {
             d.occupied = *occupied;
         }
@@ -672,7 +688,13 @@ impl Simulation {
     // Kept out of line: each step shows by name in a profile.
     #[inline(never)]
     pub(crate) fn household_step(&mut self) {
-        let census = self.refresh_residence_context();
+        let census = match self.census_after_stocks.take() {
+            Some(kept) => {
+                debug_assert!(kept == self.census(), "the households changed since step 3");
+                self.use_census(kept)
+            }
+            None => self.refresh_residence_context(),
+        };
         let nd = self.districts.len();
         let h = &self.s.households;
         let policy = &self.s.policy;

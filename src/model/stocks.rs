@@ -284,7 +284,7 @@ impl Simulation {
         let serviced =
             deliver_pipeline(&rules, self.month, &mut self.pipeline, &mut self.districts);
         self.settle_displaced_farmers(serviced);
-        self.recount_occupancy();
+        self.recount_and_keep_census();
         depreciate(
             self.s.infrastructure.depreciation_per_year / 12.0,
             self.s.housing.depreciation_per_year / 12.0,
