@@ -351,3 +351,179 @@ impl Simulation {
         self.firm_world().found_firm(si, di, scale, key);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::production::tests::Parts;
+    use crate::model::{CITY, ZONE};
+    use crate::scenario::DistrictKind;
+
+    /// A sector that builds on industrial land and may locate in the city.
+    fn city_industry(parts: &Parts) -> usize {
+        parts
+            .economy
+            .sectors
+            .iter()
+            .position(|x| {
+                x.premises == Premises::IndustrialLand && x.locates_in.contains(&DistrictKind::City)
+            })
+            .expect("an industrial sector that locates in the city")
+    }
+
+    /// An industrial prospect too large for a standard factory buys serviced land in the zone
+    /// (the zone account books the sale) and waits for approval.
+    #[test]
+    fn an_industrial_prospect_in_the_zone_buys_land_and_waits_for_approval() {
+        let mut parts = Parts::new();
+        let zone = parts.zone;
+        let scale = 2.0 * parts.s.land.standard_factory_max_workers;
+        let need = parts.conditions().land_need_ha(0, scale);
+        let before = parts.districts[zone].clone();
+        parts.world().found_firm(0, zone, scale, 42);
+        assert_eq!(parts.firms.len(), 1);
+        assert_eq!(parts.next_firm_id, 1);
+        let f = &parts.firms[0];
+        assert_eq!(f.status, FirmStatus::Approval);
+        assert_eq!((f.key, f.district, f.scale), (42, zone, scale));
+        assert!(f.tfp > 0.0);
+        assert!(need > 0.0 && (f.land_ha - need).abs() < 1e-12);
+        assert_eq!(f.floor_rented, 0.0);
+        let d = &parts.districts[zone];
+        assert!((before.land.serviced_free - d.land.serviced_free - need).abs() < 1e-9);
+        assert!((d.land.occupied - before.land.occupied - need).abs() < 1e-9);
+        assert_eq!(d.factory_floor_used, before.factory_floor_used);
+        let paid = need * d.land_price * (1.0 - parts.s.policy.land_price_discount);
+        assert!((parts.accounts[ZONE].accrued.land_sales - paid).abs() < 1e-6);
+        assert_eq!(parts.accounts[CITY].accrued.land_sales, 0.0);
+    }
+
+    /// A small industrial prospect rents standard-factory floor instead of buying land.
+    #[test]
+    fn a_small_industrial_prospect_rents_standard_factory_floor() {
+        let mut parts = Parts::new();
+        let zone = parts.zone;
+        let scale = parts.s.land.standard_factory_max_workers / 2.0;
+        let before = parts.districts[zone].clone();
+        parts.world().found_firm(0, zone, scale, 7);
+        let floor = scale * parts.economy.sectors[0].floor_per_worker;
+        let f = &parts.firms[0];
+        assert_eq!(f.status, FirmStatus::Approval);
+        assert_eq!((f.land_ha, f.floor_rented), (0.0, floor));
+        let d = &parts.districts[zone];
+        assert_eq!(d.factory_floor_used, before.factory_floor_used + floor);
+        assert_eq!(d.land.serviced_free, before.land.serviced_free);
+        assert_eq!(parts.accounts[ZONE].accrued.land_sales, 0.0);
+    }
+
+    /// Outside a cluster there is no approval wait, and the land sale goes to the city budget.
+    #[test]
+    fn an_industrial_prospect_in_the_city_starts_in_construction() {
+        let mut parts = Parts::new();
+        let city = parts.city;
+        let si = city_industry(&parts);
+        let scale = 2.0 * parts.s.land.standard_factory_max_workers;
+        let need = parts.conditions().land_need_ha(si, scale);
+        let before = parts.districts[city].land.clone();
+        parts.world().found_firm(si, city, scale, 3);
+        let f = &parts.firms[0];
+        assert_eq!(f.status, FirmStatus::Construction);
+        assert!((f.land_ha - need).abs() < 1e-12);
+        let land = &parts.districts[city].land;
+        assert!((before.serviced_free - land.serviced_free - need).abs() < 1e-9);
+        assert!(parts.accounts[CITY].accrued.land_sales > 0.0);
+        assert_eq!(parts.accounts[ZONE].accrued.land_sales, 0.0);
+    }
+
+    /// Approval ends after the approval months, construction after the construction months;
+    /// a project that has not waited long enough stays where it is. An opening plant is
+    /// equipped and counted as an entry.
+    #[test]
+    fn projects_move_from_approval_to_construction_to_operating() {
+        let mut parts = Parts::new();
+        let zone = parts.zone;
+        parts.month = 30;
+        let approval = parts.s.policy.approval_months.ceil() as u32;
+        let construction = parts.s.entry.construction_months;
+        assert!(approval > 0 && construction > 0);
+        let scale = 2.0 * parts.s.land.standard_factory_max_workers;
+        for key in 0..4 {
+            parts.world().found_firm(0, zone, scale, key);
+        }
+        parts.firms[0].status_months = approval;
+        parts.firms[1].status_months = approval - 1;
+        for (fi, months) in [(2, construction), (3, construction - 1)] {
+            parts.firms[fi].status = FirmStatus::Construction;
+            parts.firms[fi].status_months = months;
+        }
+        parts.world().advance_projects();
+        let status: Vec<FirmStatus> = parts.firms.iter().map(|f| f.status).collect();
+        assert_eq!(
+            status,
+            [
+                FirmStatus::Construction,
+                FirmStatus::Approval,
+                FirmStatus::Operating,
+                FirmStatus::Construction,
+            ]
+        );
+        assert_eq!(parts.firms[0].status_months, 0);
+        assert_eq!(parts.counters.entries, 1);
+        let opened = &parts.firms[2];
+        assert!(opened.capital > 0.0 && opened.demand_base > 0.0);
+        assert_eq!(opened.born_month, 30);
+        assert!(!opened.anchor, "{scale} workers are no anchor");
+    }
+
+    /// A project that gives up during approval returns its land to the serviced stock.
+    #[test]
+    fn an_abandoned_project_returns_its_land() {
+        let mut parts = Parts::new();
+        let zone = parts.zone;
+        parts.s.entry.approval_abandon_per_month = 1.0;
+        let before = parts.districts[zone].land.clone();
+        let scale = 2.0 * parts.s.land.standard_factory_max_workers;
+        parts.world().found_firm(0, zone, scale, 5);
+        assert!(parts.firms[0].land_ha > 0.0);
+        parts.world().advance_projects();
+        assert_eq!(parts.firms[0].status, FirmStatus::Exited);
+        assert_eq!(parts.firms[0].land_ha, 0.0);
+        assert_eq!(parts.counters.abandoned, 1);
+        let land = &parts.districts[zone].land;
+        assert!((land.serviced_free - before.serviced_free).abs() < 1e-9);
+        assert!((land.occupied - before.occupied).abs() < 1e-9);
+    }
+
+    /// With the outside option worthless, a prospect always locates where it can; with no land
+    /// and no floor left anywhere, it goes elsewhere.
+    #[test]
+    fn a_prospect_goes_elsewhere_when_no_district_has_land_or_floor() {
+        let mut parts = Parts::new();
+        parts.s.entry.outside_option_utility = -1e9;
+        let (industry, services) = (0, parts.economy.sectors.len() - 1);
+        assert_eq!(
+            parts.economy.sectors[services].premises,
+            Premises::CommercialFloor
+        );
+        let streams = crate::model::streams::Streams::new(9);
+        let choose = |parts: &mut Parts, si: usize, i: u64| {
+            let mut draws = streams.open(Draw::Prospect, i, 0);
+            parts.world().choose_location(si, 100.0, &mut draws)
+        };
+        for i in 0..50 {
+            for si in [industry, services] {
+                assert!(choose(&mut parts, si, i).is_some(), "sector {si}, draw {i}");
+            }
+        }
+        for d in parts.districts.iter_mut() {
+            d.land.serviced_free = 0.0;
+            d.factory_floor_used = d.factory_floor;
+            d.commercial_floor_used = d.commercial_floor;
+        }
+        for i in 0..50 {
+            for si in [industry, services] {
+                assert_eq!(choose(&mut parts, si, i), None, "sector {si}, draw {i}");
+            }
+        }
+    }
+}

@@ -1196,3 +1196,352 @@ impl Simulation {
         self.firm_world().ipo_listings();
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::agents::{Origin, Worker};
+    use crate::model::world::Tenure;
+
+    /// What a [`FirmWorld`] borrows, owned: the baseline's districts (zone, city, rural) and
+    /// economy, a price of 1 in every market, 2015 wages, no firms and no households. Relocation,
+    /// stalled projects, abandonment and idle-plot resales are switched off so that the tests
+    /// see only the rule they check; each sector's productivity is backed out as at the start.
+    pub(crate) struct Parts {
+        /// Index of the baseline's zone (a cluster) and of its central city (not one).
+        pub zone: usize,
+        pub city: usize,
+        pub s: ScenarioFile,
+        pub economy: Economy,
+        pub prev: Previous,
+        pub markets: Markets,
+        pub wage_index: [f64; 3],
+        pub travel: Travel,
+        pub streams: Streams,
+        pub month: u32,
+        pub next_firm_id: u32,
+        pub firms: Vec<Firm>,
+        pub districts: Vec<District>,
+        pub accounts: [Government; 2],
+        pub costs: PublicCosts,
+        pub fund: GuaranteeFund,
+        pub counters: MonthCounters,
+        pub idle_pool: Vec<Vec<(u32, f64)>>,
+        pub households: Households,
+    }
+
+    impl Parts {
+        pub(crate) fn new() -> Parts {
+            let mut s = crate::scenario::load_builtin()
+                .expect("baseline")
+                .spec()
+                .clone();
+            s.firms.relocation_hazard_per_year = 0.0;
+            s.firms.stalled_project_share = 0.0;
+            s.entry.approval_abandon_per_month = 0.0;
+            s.land.idle_resale_share_per_year = 0.0;
+            let districts: Vec<District> = s
+                .districts
+                .iter()
+                .map(|(id, d)| District::from_spec(id, d))
+                .collect();
+            let index = |id: &str| districts.iter().position(|d| d.id == id).expect(id);
+            let (zone, city) = (index("zone"), index("city"));
+            assert_eq!(districts[zone].kind, crate::scenario::DistrictKind::Cluster);
+            assert_eq!(districts[city].kind, crate::scenario::DistrictKind::City);
+            let economy = Economy::from_spec(&s);
+            let (nd, ns) = (districts.len(), economy.sectors.len());
+            let wage_index = [
+                s.labour.initial_wage_low_cny,
+                s.labour.initial_wage_mid_cny,
+                s.labour.initial_wage_high_cny,
+            ];
+            let mut parts = Parts {
+                zone,
+                city,
+                travel: Travel::from_spec(&s),
+                prev: Previous {
+                    employment: vec![vec![0.0; ns]; nd],
+                    output: vec![vec![0.0; ns]; nd],
+                    chain: vec![vec![0.5; ns]; nd],
+                    district_workers: vec![1000.0; nd],
+                    district_unemployed: vec![100.0; nd],
+                    consumption: vec![0.0; nd],
+                    ..Previous::default()
+                },
+                markets: Markets {
+                    price: vec![1.0; ns * (nd + 1)],
+                    ..Markets::default()
+                },
+                wage_index,
+                streams: Streams::new(7),
+                month: 1,
+                next_firm_id: 0,
+                firms: Vec::new(),
+                accounts: [Government::new(0.0, 0.0), Government::new(0.0, 0.0)],
+                costs: PublicCosts::default(),
+                fund: GuaranteeFund::default(),
+                counters: MonthCounters::default(),
+                idle_pool: vec![Vec::new(); nd],
+                households: Households::default(),
+                districts,
+                economy,
+                s,
+            };
+            let tfp: Vec<f64> = (0..ns)
+                .map(|si| {
+                    let c = parts.conditions();
+                    c.calibrate_tfp(si, c.productivity_multiplier(si, zone, 0.0), 0.5)
+                })
+                .collect();
+            for (sector, t) in parts.economy.sectors.iter_mut().zip(tfp) {
+                sector.base_tfp = t;
+            }
+            parts
+        }
+
+        pub(crate) fn conditions(&self) -> FirmConditions<'_> {
+            FirmConditions {
+                s: &self.s,
+                economy: &self.economy,
+                districts: &self.districts,
+                prev: &self.prev,
+                markets: &self.markets,
+                wage_index: &self.wage_index,
+            }
+        }
+
+        pub(crate) fn world(&mut self) -> FirmWorld<'_> {
+            FirmWorld {
+                s: &self.s,
+                economy: &self.economy,
+                prev: &self.prev,
+                markets: &self.markets,
+                wage_index: &self.wage_index,
+                travel: &self.travel,
+                outside_wage: self.wage_index,
+                streams: &self.streams,
+                month: self.month,
+                incubator_capital: 0.0,
+                next_firm_id: &mut self.next_firm_id,
+                firms: &mut self.firms,
+                districts: &mut self.districts,
+                accounts: &mut self.accounts,
+                costs: &mut self.costs,
+                fund: &mut self.fund,
+                counters: &mut self.counters,
+                idle_pool: &mut self.idle_pool,
+                households: &mut self.households,
+            }
+        }
+
+        /// An operating firm of `sector` in `district` at its long-run optimum for `scale`
+        /// workers (capital, demand base, cash), with no workers yet.
+        pub(crate) fn optimal_firm(&self, sector: usize, district: usize, scale: f64) -> Firm {
+            let sec = &self.economy.sectors[sector];
+            let theta = sec.alpha + sec.labour_elasticity();
+            let key = self.firms.len() as u64 + 1;
+            let mut firm = Firm::new(key as u32, key, sector, district, FirmStatus::Operating);
+            firm.scale = scale;
+            firm.tfp = sec.base_tfp * scale.dpow(1.0 - theta);
+            self.conditions().equip_at_optimum(&mut firm);
+            firm
+        }
+
+        /// Adds `firm` on land of its own (moved from the district's serviced-free to occupied
+        /// land) with `employees` workers, one household each; returns its index.
+        pub(crate) fn place(&mut self, mut firm: Firm, land_ha: f64, employees: [u32; 3]) -> usize {
+            let fi = self.firms.len();
+            let land = &mut self.districts[firm.district].land;
+            firm.land_ha = Land::transfer(&mut land.serviced_free, &mut land.occupied, land_ha);
+            firm.employees = employees;
+            for (skill, n) in employees.iter().enumerate() {
+                for _ in 0..*n {
+                    let key = self.households.len() as u64;
+                    self.households
+                        .push(worker(key, skill as u8, firm.district, fi as u32));
+                }
+            }
+            self.firms.push(firm);
+            fi
+        }
+    }
+
+    fn worker(key: u64, skill: u8, district: usize, employer: u32) -> Worker {
+        Worker {
+            key,
+            skill,
+            origin: Origin::Migrant,
+            residence: district as u16,
+            anchor: district as u16,
+            tenure: Tenure::Market,
+            employer,
+            wage: 4000.0,
+            reservation: 1000.0,
+            months_unemployed: 0,
+            months_employed: 12,
+            settled: false,
+            children: 0,
+            children_with: false,
+            training_left: 0,
+            ordered_by: NO_FIRM,
+            review_residence: false,
+        }
+    }
+
+    /// Rounded labour targets of a firm as it stands.
+    fn targets(parts: &Parts, firm: &Firm) -> [u32; 3] {
+        parts
+            .conditions()
+            .labour_targets(firm)
+            .map(|t| t.round() as u32)
+    }
+
+    /// A zone firm with its target workforce produces, pays VAT and income tax to the zone
+    /// account (the city's is untouched), and lays nobody off.
+    #[test]
+    fn a_staffed_zone_firm_produces_and_pays_taxes_to_the_zone() {
+        let mut parts = Parts::new();
+        let firm = parts.optimal_firm(0, parts.zone, 100.0);
+        let staff = targets(&parts, &firm);
+        assert!(staff.iter().sum::<u32>() > 50, "targets {staff:?}");
+        let ha = parts.conditions().land_need_ha(0, 200.0);
+        let fi = parts.place(firm, ha, staff);
+        parts.world().production_and_investment();
+        let f = &parts.firms[fi];
+        assert!(f.output > 0.0 && f.value_added > 0.0, "output {}", f.output);
+        assert!(f.profit > 0.0, "profit {}", f.profit);
+        assert_eq!(f.loss_months, 0);
+        assert_eq!(f.output_employees, staff);
+        assert!(parts.accounts[ZONE].accrued.taxes > 0.0);
+        let fees = f64::from(f.workers()) * parts.s.government.fees_cny_per_worker_month;
+        assert!((parts.accounts[ZONE].accrued.fees - fees).abs() < 1e-9);
+        assert_eq!(parts.accounts[CITY].accrued.taxes, 0.0);
+        assert_eq!(parts.accounts[CITY].accrued.fees, 0.0);
+        assert!(
+            f.layoff_prob.iter().all(|p| *p == 0.0),
+            "{:?}",
+            f.layoff_prob
+        );
+    }
+
+    /// A firm with three times its target workforce lays off; one with a third of it posts
+    /// vacancies and lays nobody off.
+    #[test]
+    fn vacancies_and_layoffs_follow_the_labour_targets() {
+        let mut parts = Parts::new();
+        let firm = parts.optimal_firm(0, parts.zone, 100.0);
+        let staff = targets(&parts, &firm);
+        let ha = parts.conditions().land_need_ha(0, 400.0);
+        assert!(staff.iter().all(|n| *n >= 3), "targets {staff:?}");
+        let crowded = parts.place(firm.clone(), ha, staff.map(|n| 3 * n));
+        let short = parts.place(firm, ha, staff.map(|n| n / 3));
+        parts.world().production_and_investment();
+        let (c, s) = (&parts.firms[crowded], &parts.firms[short]);
+        for k in 0..3 {
+            assert!(c.layoff_prob[k] > 0.0, "skill {k}: {:?}", c.layoff_prob);
+            assert_eq!(c.vacancies[k], 0, "skill {k}");
+            assert!(s.vacancies[k] > 0, "skill {k}: {:?}", s.vacancies);
+            assert_eq!(s.layoff_prob[k], 0.0, "skill {k}");
+        }
+    }
+
+    /// Interest on a large debt makes a loss: the firm counts another month of losses and its
+    /// cash falls; a profitable month resets the count.
+    #[test]
+    fn a_loss_adds_a_loss_month_and_a_profit_resets_the_count() {
+        let mut parts = Parts::new();
+        let firm = parts.optimal_firm(0, parts.zone, 100.0);
+        let staff = targets(&parts, &firm);
+        let ha = parts.conditions().land_need_ha(0, 200.0);
+        let mut indebted = firm.clone();
+        indebted.debt = 1e3 * firm.capital.max(1e6);
+        indebted.loss_months = 2;
+        let mut sound = firm;
+        sound.loss_months = 2;
+        let (a, b) = (
+            parts.place(indebted, ha, staff),
+            parts.place(sound, ha, staff),
+        );
+        let cash_before = parts.firms[a].cash;
+        parts.world().production_and_investment();
+        assert!(parts.firms[a].profit < 0.0);
+        assert_eq!(parts.firms[a].loss_months, 3);
+        assert!(parts.firms[a].cash < cash_before);
+        assert!(parts.firms[b].profit > 0.0);
+        assert_eq!(parts.firms[b].loss_months, 0);
+    }
+
+    /// Step 8: a firm far below the cash floor closes (its plant goes idle and joins the pool,
+    /// its workers lose their jobs and reconsider where they live); one that made losses for
+    /// long enough idles (its workers too are let go); a sound firm keeps its workers.
+    #[test]
+    fn broke_firms_close_loss_makers_idle_and_their_workers_are_released() {
+        let mut parts = Parts::new();
+        let fixed = parts.economy.sectors[0].fixed_cost;
+        let idle_after = parts.s.firms.idle_after_loss_months;
+        let floor = parts.s.firms.exit_cash_floor_months_of_fixed_cost;
+        let mut broke = parts.optimal_firm(0, parts.zone, 50.0);
+        broke.cash = -(floor + 1.0) * fixed - 1.0;
+        let mut losing = parts.optimal_firm(0, parts.zone, 50.0);
+        losing.loss_months = idle_after;
+        let mut sound = parts.optimal_firm(0, parts.zone, 50.0);
+        sound.loss_months = idle_after - 1;
+        let land_before = parts.districts[parts.zone].land.clone();
+        let broke = parts.place(broke, 2.0, [3, 2, 1]);
+        let losing = parts.place(losing, 3.0, [2, 2, 0]);
+        let sound = parts.place(sound, 4.0, [1, 1, 1]);
+        parts.world().exit_and_land();
+        assert_eq!(parts.firms[broke].status, FirmStatus::Exited);
+        assert_eq!(parts.firms[broke].land_ha, 0.0);
+        assert_eq!(parts.firms[losing].status, FirmStatus::Idle);
+        assert_eq!(parts.firms[sound].status, FirmStatus::Operating);
+        assert_eq!(parts.counters.exits, 1);
+        assert_eq!(parts.idle_pool[parts.zone], vec![(parts.month, 2.0)]);
+        let land = &parts.districts[parts.zone].land;
+        assert!((land.idle - land_before.idle - 5.0).abs() < 1e-9);
+        assert!((land.occupied - land_before.occupied - 4.0).abs() < 1e-9);
+        assert_eq!(parts.firms[broke].employees, [0; 3]);
+        assert_eq!(parts.firms[losing].employees, [0; 3]);
+        assert_eq!(parts.firms[sound].employees, [1, 1, 1]);
+        let hh = &parts.households;
+        assert_eq!(hh.len(), 13);
+        for i in 0..hh.len() {
+            // Households were pushed firm by firm: the last three work for the sound firm.
+            if i < 10 {
+                assert_eq!(hh.employer[i], NO_FIRM, "household {i}");
+                assert_eq!(hh.wage[i], 0.0);
+                assert!(hh.review_residence[i]);
+            } else {
+                assert_eq!(hh.employer[i], sound as u32, "household {i}");
+                assert!(!hh.review_residence[i]);
+            }
+        }
+        assert_eq!(
+            parts.firms[broke].status_months, 0,
+            "a closed firm's clock stops"
+        );
+        assert_eq!(parts.firms[losing].status_months, 1);
+        assert_eq!(parts.firms[sound].status_months, 1);
+    }
+
+    /// Short-run labour demand rises with the price the firm sells at.
+    #[test]
+    fn labour_targets_rise_with_the_price() {
+        let mut parts = Parts::new();
+        let firm = parts.optimal_firm(0, parts.zone, 100.0);
+        let at = |parts: &mut Parts, price: f64| {
+            parts.markets.price.iter_mut().for_each(|p| *p = price);
+            parts.conditions().labour_targets(&firm)
+        };
+        let (low, high) = (at(&mut parts, 1.0), at(&mut parts, 1.2));
+        for k in 0..3 {
+            assert!(high[k] > low[k], "skill {k}: {low:?} → {high:?}");
+        }
+        let scale: f64 = low.iter().sum();
+        assert!(
+            (scale / 100.0 - 1.0).abs() < 0.5,
+            "targets {low:?} at the optimum"
+        );
+    }
+}
