@@ -636,6 +636,76 @@ pub(crate) fn draw_arrivals(ctx: &ArrivalContext, pools: &mut Pools) -> Vec<Newc
     newcomers
 }
 
+/// Residence review after a change of job, or now and then (each household's own draw), in
+/// household order: each choice sees the units the ones before it took. `free` starts as the
+/// school seats less those of background children; returns it less the seats of the modelled
+/// children living with their parents after the review (counted in the same pass).
+pub(crate) fn review_residences(
+    ctx: &ResidenceContext,
+    share: f64,
+    rural: &[bool],
+    mut free: Vec<f64>,
+    firms: &[Firm],
+    districts: &mut [District],
+    hh: &mut Households,
+) -> Vec<f64> {
+    for i in 0..hh.len() {
+        let review = hh.review_residence[i]
+            || ctx
+                .streams
+                .open(Draw::ResidenceReview, hh.key[i], ctx.month)
+                .chance(share);
+        if review {
+            choose_residence(ctx, firms, districts, hh, i, false);
+        }
+        let r = hh.home(i);
+        if hh.children_with[i] && !rural[r] {
+            free[r] -= f64::from(hh.children[i]);
+        }
+    }
+    free
+}
+
+/// What a newcomer sees of the labour market: last month's hires and searchers, the low-skill
+/// wage here and elsewhere, and how long the news takes to travel.
+pub(crate) struct LabourMarketSeen {
+    pub hires: f64,
+    pub searchers: f64,
+    pub low_wage_index: f64,
+    pub outside_low_wage: f64,
+    pub initial_low_wage: f64,
+    pub delay_months: f64,
+}
+
+/// The perceived expected income of a newcomer (job-finding rate × mean wage, relative to the
+/// outside wage), exponentially smoothed with a perception delay; the first month sets the
+/// reference arrivals respond to.
+pub(crate) fn update_perceived_income(
+    market: &LabourMarketSeen,
+    count: &EarningsCount,
+    pools: &mut Pools,
+) {
+    let jf = if market.searchers > 0.0 {
+        market.hires / market.searchers
+    } else {
+        0.0
+    };
+    let avg_wage = if count.employed > 0.0 {
+        count.wage_sum / count.employed
+    } else {
+        market.low_wage_index
+    };
+    // Relative to the outside wage: what counts is how the region compares with elsewhere.
+    let expected = jf * avg_wage / market.outside_low_wage * market.initial_low_wage;
+    pools.job_finding_rate = jf;
+    if pools.perceived_income <= 0.0 {
+        pools.perceived_income = expected;
+        pools.reference_income = expected.max(1.0);
+    } else {
+        pools.perceived_income += (expected - pools.perceived_income) / market.delay_months;
+    }
+}
+
 impl Simulation {
     /// The [`Census`] of the households now.
     pub(crate) fn census(&self) -> Census {
@@ -791,7 +861,7 @@ impl Simulation {
         let share = self.s.households.residence_review_share_per_month;
         let rural = self.rural_districts();
         let bg = self.s.households.background_children_per_resident;
-        let mut free: Vec<f64> = self
+        let seats: Vec<f64> = self
             .districts
             .iter()
             .map(|d| d.school_seats - d.background_residents * bg)
@@ -809,60 +879,34 @@ impl Simulation {
             streams: &self.streams,
             month: self.month,
         };
-        let hh = &mut self.households;
-        for i in 0..hh.len() {
-            let review = hh.review_residence[i]
-                || ctx
-                    .streams
-                    .open(Draw::ResidenceReview, hh.key[i], ctx.month)
-                    .chance(share);
-            if review {
-                choose_residence(&ctx, &self.firms, &mut self.districts, hh, i, false);
-            }
-            let r = hh.home(i);
-            if hh.children_with[i] && !rural[r] {
-                free[r] -= f64::from(hh.children[i]);
-            }
-        }
-        free
+        review_residences(
+            &ctx,
+            share,
+            &rural,
+            seats,
+            &self.firms,
+            &mut self.districts,
+            &mut self.households,
+        )
     }
 
-    /// The settled migrants' social security and the newcomers' perceived income, from the
-    /// counts of the children's pass.
+    /// The settled migrants' social security (booked to the city budget) and the newcomers'
+    /// perceived income, from the counts of the children's pass.
     fn social_security_and_perceived_income(&mut self, count: EarningsCount) {
-        let h = &self.s.households;
-        let policy = &self.s.policy;
-        let EarningsCount {
-            settled_migrants: settled_covered,
-            wage_sum,
-            employed,
-        } = count;
-        let social = settled_covered
-            * policy.social_security_coverage
+        let social = count.settled_migrants
+            * self.s.policy.social_security_coverage
             * self.s.government.social_security_cny_per_settled_month;
-        let delay = h.attractiveness_delay_months;
         self.accounts[CITY].accrued.social += social;
         self.costs.add(Cost::SocialSecurity, social);
-        // Perceived expected income of a newcomer, with a perception delay.
-        let jf = if self.prev.searchers > 0.0 {
-            self.prev.hires / self.prev.searchers
-        } else {
-            0.0
+        let market = LabourMarketSeen {
+            hires: self.prev.hires,
+            searchers: self.prev.searchers,
+            low_wage_index: self.wage_index[0],
+            outside_low_wage: self.outside_wage[0],
+            initial_low_wage: self.s.labour.initial_wage_low_cny,
+            delay_months: self.s.households.attractiveness_delay_months,
         };
-        let avg_wage = if employed > 0.0 {
-            wage_sum / employed
-        } else {
-            self.wage_index[0]
-        };
-        // Relative to the outside wage: what counts is how the region compares with elsewhere.
-        let expected = jf * avg_wage / self.outside_wage[0] * self.s.labour.initial_wage_low_cny;
-        self.pools.job_finding_rate = jf;
-        if self.pools.perceived_income <= 0.0 {
-            self.pools.perceived_income = expected;
-            self.pools.reference_income = expected.max(1.0);
-        } else {
-            self.pools.perceived_income += (expected - self.pools.perceived_income) / delay;
-        }
+        update_perceived_income(&market, &count, &mut self.pools);
     }
 
     fn arrivals(&mut self) {
@@ -1396,6 +1440,40 @@ mod tests {
         );
         let grown = 1e6 * (1.0 + h.rural_reserve_growth_per_year / 12.0);
         assert_eq!(pools.rural_reserve[1], grown - villagers as f64);
+    }
+
+    /// The first month sets the reference; later months move the perceived income a
+    /// delay-th of the way to what a newcomer would now expect.
+    #[test]
+    fn perceived_income_follows_the_market_with_a_delay() {
+        use super::{EarningsCount, LabourMarketSeen, update_perceived_income};
+        let mut pools = crate::model::Pools::default();
+        let market = LabourMarketSeen {
+            hires: 50.0,
+            searchers: 100.0,
+            low_wage_index: 3000.0,
+            outside_low_wage: 3000.0,
+            initial_low_wage: 3000.0,
+            delay_months: 4.0,
+        };
+        let count = EarningsCount {
+            settled_migrants: 0.0,
+            wage_sum: 8000.0,
+            employed: 2.0,
+        };
+        update_perceived_income(&market, &count, &mut pools);
+        assert_eq!(pools.job_finding_rate, 0.5);
+        assert_eq!(
+            (pools.perceived_income, pools.reference_income),
+            (2000.0, 2000.0)
+        );
+        let better = EarningsCount {
+            wage_sum: 16000.0,
+            ..count
+        };
+        update_perceived_income(&market, &better, &mut pools);
+        assert_eq!(pools.perceived_income, 2000.0 + (4000.0 - 2000.0) / 4.0);
+        assert_eq!(pools.reference_income, 2000.0);
     }
 
     #[test]
