@@ -1,8 +1,8 @@
 //! Speed of the model (plots and files off): initialisation, one month of the baseline, a whole
 //! baseline run, the cost of a year as the population grows ×1, ×2, ×4, ×8, four submodels alone
-//! (labour market, residence review, production, entry) at ≈ 10 k and 100 k worker agents (and
-//! 1 M with `CHANCHENG_BENCH_LARGE=1`), and the whole prefecture (`scenarios/zhumadian.toml`) for
-//! a year and a whole run.
+//! (labour market, residence review, production, entry) at ≈ 15 k and 150 k worker agents (and
+//! 1.5 M with `CHANCHENG_BENCH_LARGE=1`), and the whole prefecture (`scenarios/zhumadian.toml`)
+//! for a year and a whole run.
 //!
 //! `cargo bench --bench simulation` (all), or e.g. `cargo bench --bench simulation -- population`.
 //! Compare ratios, not absolute times, across machines; docs/PERFORMANCE.md has the figures.
@@ -71,8 +71,8 @@ fn warm_state(factor: f64, months: u32) -> Simulation {
     warm
 }
 
-/// Population factors that give about 10 k, 100 k and 1 M worker agents in 2021 (the baseline
-/// has about 50 k then); 1 M only with `CHANCHENG_BENCH_LARGE=1` (≈ 0.5 GB, minutes to set up).
+/// Population factors that give about 15 k, 150 k and 1.5 M worker agents in 2021 (the baseline
+/// has about 74 k then); 1.5 M only with `CHANCHENG_BENCH_LARGE=1` (≈ 0.5 GB, minutes to set up).
 fn agent_scales() -> Vec<(f64, u32)> {
     let mut scales = vec![(0.2, 60), (2.0, 60)];
     if std::env::var_os("CHANCHENG_BENCH_LARGE").is_some() {
