@@ -706,15 +706,46 @@ pub(crate) fn update_perceived_income(
     }
 }
 
+/// What households value in a district besides housing and jobs, and what the census starts
+/// from: background residents, school seats, hospital beds, shops, pollution.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct DistrictLife {
+    pub background_residents: f64,
+    pub school_seats: f64,
+    pub hospital_beds: f64,
+    pub commercial_floor: f64,
+    pub pollution: f64,
+}
+
+/// Amenity value of each district for households (CNY/month): hospital beds per 1,000,
+/// commercial floor per resident, pollution against the red line.
+pub(crate) fn amenities(
+    h: &HouseholdSpec,
+    red_line_stock: f64,
+    life: &[DistrictLife],
+    residents: &[f64],
+) -> Vec<f64> {
+    life.iter()
+        .zip(residents.iter().copied())
+        .map(|(d, n)| {
+            let n = n.max(1.0);
+            h.amenity_hospital_cny_per_bed_per_1000 * d.hospital_beds / (n / 1000.0)
+                + h.amenity_shops_cny_per_m2_per_capita * d.commercial_floor / n
+                - h.amenity_pollution_cny * d.pollution / red_line_stock
+        })
+        .collect()
+}
+
 impl Simulation {
     /// The [`Census`] of the households now.
     pub(crate) fn census(&self) -> Census {
-        let background: Vec<f64> = self
-            .districts
-            .iter()
-            .map(|d| d.background_residents)
-            .collect();
-        let seats: Vec<f64> = self.districts.iter().map(|d| d.school_seats).collect();
+        self.census_with(&self.district_life())
+    }
+
+    /// The [`Census`] of the households now, counted from the districts as `life` describes them.
+    fn census_with(&self, life: &[DistrictLife]) -> Census {
+        let background: Vec<f64> = life.iter().map(|d| d.background_residents).collect();
+        let seats: Vec<f64> = life.iter().map(|d| d.school_seats).collect();
         census(
             &self.households,
             &background,
@@ -728,8 +759,15 @@ impl Simulation {
     /// households see this month (computed once a month, so each residence choice costs
     /// O(districts), not O(households)). Returns the census.
     pub(crate) fn refresh_residence_context(&mut self) -> Census {
-        let census = self.census();
-        self.use_census(census)
+        let life = self.district_life();
+        self.refresh_residence_context_as(&life)
+    }
+
+    /// [`Simulation::refresh_residence_context`] with the districts as `life` describes them
+    /// (as they were before this month's deliveries, in step 3).
+    pub(crate) fn refresh_residence_context_as(&mut self, life: &[DistrictLife]) -> Census {
+        let census = self.census_with(life);
+        self.use_census_as(census, life)
     }
 
     /// Occupancy recounted after the stocks step, the census kept: nothing the households live
@@ -745,10 +783,20 @@ impl Simulation {
 
     /// The residence context (occupancy, amenities, free seats) from a census of the households.
     fn use_census(&mut self, census: Census) -> Census {
+        let life = self.district_life();
+        self.use_census_as(census, &life)
+    }
+
+    fn use_census_as(&mut self, census: Census, life: &[DistrictLife]) -> Census {
         for (d, occupied) in self.districts.iter_mut().zip(&census.occupied) {
             d.occupied = *occupied;
         }
-        self.amenity_cache = self.amenities(&census.residents);
+        self.amenity_cache = amenities(
+            &self.s.households,
+            self.s.environment.red_line_stock,
+            life,
+            &census.residents,
+        );
         self.seats_cache.clone_from(&census.free_seats);
         census
     }
@@ -944,18 +992,16 @@ impl Simulation {
         }
     }
 
-    /// Amenity value of each district for households (CNY/month): hospital beds per 1,000,
-    /// commercial floor per resident, pollution.
-    fn amenities(&self, residents: &[f64]) -> Vec<f64> {
-        let h = &self.s.households;
+    /// What households value in each district now ([`DistrictLife`]).
+    pub(crate) fn district_life(&self) -> Vec<DistrictLife> {
         self.districts
             .iter()
-            .zip(residents.iter().copied())
-            .map(|(d, n)| {
-                let n = n.max(1.0);
-                h.amenity_hospital_cny_per_bed_per_1000 * d.hospital_beds / (n / 1000.0)
-                    + h.amenity_shops_cny_per_m2_per_capita * d.commercial_floor / n
-                    - h.amenity_pollution_cny * d.pollution / self.s.environment.red_line_stock
+            .map(|d| DistrictLife {
+                background_residents: d.background_residents,
+                school_seats: d.school_seats,
+                hospital_beds: d.hospital_beds,
+                commercial_floor: d.commercial_floor,
+                pollution: d.pollution,
             })
             .collect()
     }

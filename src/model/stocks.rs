@@ -271,7 +271,10 @@ impl Simulation {
     // Kept out of line: each step shows by name in a profile.
     #[inline(never)]
     pub(crate) fn advance_stocks(&mut self) {
-        self.refresh_residence_context();
+        // Displaced farmers choose where to live in the residence context of the month's start
+        // (before deliveries); in a month without any, nothing reads it before the recount below,
+        // so the households are counted only when farmland was serviced.
+        let life = self.district_life();
         let rules = DeliveryRules {
             units_per_ha: self.s.housing.units_per_ha,
             servicing_cost_cny_per_ha: self.s.land.servicing_cost_cny_per_ha,
@@ -283,6 +286,9 @@ impl Simulation {
         };
         let serviced =
             deliver_pipeline(&rules, self.month, &mut self.pipeline, &mut self.districts);
+        if serviced.iter().any(|&ha| ha > 0.0) {
+            self.refresh_residence_context_as(&life);
+        }
         self.settle_displaced_farmers(serviced);
         self.recount_and_keep_census();
         depreciate(
