@@ -339,16 +339,7 @@ mod tests {
 
     /// Markets of the baseline's sectors over `nd` districts, all at price 1 and nothing traded.
     fn empty_markets(economy: &Economy, nd: usize) -> Markets {
-        let nm = economy.sectors.len() * (nd + 1);
-        Markets {
-            price: vec![1.0; nm],
-            supply: vec![0.0; nm],
-            demand: vec![0.0; nm],
-            external_base: vec![0.0; nm],
-            shock: vec![0.0; nm],
-            trend_level: 1.0,
-            technology: 1.0,
-        }
+        Markets::at_start(economy.sectors.len() * (nd + 1))
     }
 
     fn worker(district: u16, skill: u8, employer: u32, wage: f64, training_left: u8) -> Worker {

@@ -123,6 +123,21 @@ pub struct Markets {
     pub technology: f64,
 }
 
+impl Markets {
+    /// `count` markets at the 2015 price of 1 with nothing traded, trend and technology at 1.
+    pub(crate) fn at_start(count: usize) -> Markets {
+        Markets {
+            price: vec![1.0; count],
+            supply: vec![0.0; count],
+            demand: vec![0.0; count],
+            external_base: vec![0.0; count],
+            shock: vec![0.0; count],
+            trend_level: 1.0,
+            technology: 1.0,
+        }
+    }
+}
+
 /// Aggregates of the previous month that this month's decisions read (so that agent order does
 /// not matter beyond what the seed fixes).
 #[derive(Debug, Clone, Default)]
@@ -545,16 +560,7 @@ impl Simulation {
     fn initialise(&mut self) {
         let nd = self.districts.len();
         let ns = self.economy.sectors.len();
-        let nm = ns * (nd + 1);
-        self.markets = Markets {
-            price: vec![1.0; nm],
-            supply: vec![0.0; nm],
-            demand: vec![0.0; nm],
-            external_base: vec![0.0; nm],
-            shock: vec![0.0; nm],
-            trend_level: 1.0,
-            technology: 1.0,
-        };
+        self.markets = Markets::at_start(ns * (nd + 1));
         // 1. Initial firms with their scale; 2015 same-sector employment ≈ Σ scale.
         let mut planned: Vec<(usize, usize, f64)> = Vec::new();
         let mut draws: Vec<Stream> = Vec::new();

@@ -13,7 +13,7 @@ use super::world::District;
 use super::world::Tenure;
 use super::{Households, Pools, Simulation, keyed_poisson};
 use crate::scenario::{DistrictKind, PublicRentalEligibility};
-use crate::scenario::{HouseholdSpec, HousingSpec, PolicySpec};
+use crate::scenario::{HouseholdSpec, HousingSpec, PolicySpec, ScenarioFile};
 use nalgebra::DMatrix;
 
 /// Counts of one pass over the households: the occupancy of every housing stock, residents
@@ -251,6 +251,34 @@ pub(crate) struct ResidenceContext<'a> {
     pub fallback_rural: usize,
     pub streams: &'a Streams,
     pub month: u32,
+}
+
+impl<'a> ResidenceContext<'a> {
+    /// The context of the scenario's rules and this month's caches (built where the districts,
+    /// firms and households are borrowed apart, so it takes the parts, not the simulation).
+    pub(crate) fn new(
+        s: &'a ScenarioFile,
+        minutes: &'a DMatrix<f64>,
+        amenity: &'a [f64],
+        free_seats: &'a [f64],
+        fallback_rural: usize,
+        streams: &'a Streams,
+        month: u32,
+    ) -> Self {
+        ResidenceContext {
+            households: &s.households,
+            housing: &s.housing,
+            policy: &s.policy,
+            max_commute_minutes: s.labour.max_commute_minutes,
+            commute_value: s.labour.commute_value_cny_per_minute_month,
+            minutes,
+            amenity,
+            free_seats,
+            fallback_rural,
+            streams,
+            month,
+        }
+    }
 }
 
 /// The first district of `kind` (the first city district if there is none; the first district
@@ -914,19 +942,15 @@ impl Simulation {
             .iter()
             .map(|d| d.school_seats - d.background_residents * bg)
             .collect();
-        let ctx = ResidenceContext {
-            households: &self.s.households,
-            housing: &self.s.housing,
-            policy: &self.s.policy,
-            max_commute_minutes: self.s.labour.max_commute_minutes,
-            commute_value: self.s.labour.commute_value_cny_per_minute_month,
-            minutes: &self.travel.minutes,
-            amenity: &self.amenity_cache,
-            free_seats: &self.seats_cache,
-            fallback_rural: first_of_kind(&self.districts, DistrictKind::Rural),
-            streams: &self.streams,
-            month: self.month,
-        };
+        let ctx = ResidenceContext::new(
+            &self.s,
+            &self.travel.minutes,
+            &self.amenity_cache,
+            &self.seats_cache,
+            first_of_kind(&self.districts, DistrictKind::Rural),
+            &self.streams,
+            self.month,
+        );
         review_residences(
             &ctx,
             share,
@@ -1008,19 +1032,15 @@ impl Simulation {
 
     /// Residence choice of household `i` on the state of the simulation ([`choose_residence`]).
     pub(crate) fn choose_residence(&mut self, i: usize, is_new: bool) {
-        let ctx = ResidenceContext {
-            households: &self.s.households,
-            housing: &self.s.housing,
-            policy: &self.s.policy,
-            max_commute_minutes: self.s.labour.max_commute_minutes,
-            commute_value: self.s.labour.commute_value_cny_per_minute_month,
-            minutes: &self.travel.minutes,
-            amenity: &self.amenity_cache,
-            free_seats: &self.seats_cache,
-            fallback_rural: first_of_kind(&self.districts, DistrictKind::Rural),
-            streams: &self.streams,
-            month: self.month,
-        };
+        let ctx = ResidenceContext::new(
+            &self.s,
+            &self.travel.minutes,
+            &self.amenity_cache,
+            &self.seats_cache,
+            first_of_kind(&self.districts, DistrictKind::Rural),
+            &self.streams,
+            self.month,
+        );
         choose_residence(
             &ctx,
             &self.firms,

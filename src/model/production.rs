@@ -1269,10 +1269,7 @@ pub(crate) mod tests {
                     consumption: vec![0.0; nd],
                     ..Previous::default()
                 },
-                markets: Markets {
-                    price: vec![1.0; ns * (nd + 1)],
-                    ..Markets::default()
-                },
+                markets: Markets::at_start(ns * (nd + 1)),
                 wage_index,
                 streams: Streams::new(7),
                 month: 1,
