@@ -534,10 +534,7 @@ mod tests {
     use crate::scenario::ScenarioFile;
 
     fn spec() -> ScenarioFile {
-        let mut s = crate::scenario::load_builtin()
-            .expect("baseline")
-            .spec()
-            .clone();
+        let mut s = crate::model::tests::baseline_spec();
         // No money from outside, no running costs, no programmes: the accounts hold what a
         // test gives them.
         for g in [

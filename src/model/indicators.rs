@@ -1666,10 +1666,7 @@ mod tests {
     }
 
     fn world() -> World {
-        let spec = crate::scenario::load_builtin()
-            .expect("baseline")
-            .spec()
-            .clone();
+        let spec = crate::model::tests::baseline_spec();
         let districts = vec![
             District::from_spec("zone", &spec.districts["zone"]),
             District::from_spec("city", &spec.districts["city"]),

@@ -328,14 +328,8 @@ mod tests {
     use crate::model::agents::{NO_FIRM, Origin, Worker};
     use crate::model::tests::blank_firm;
     use crate::model::world::Tenure;
-    use crate::scenario::ScenarioFile;
 
-    fn spec() -> ScenarioFile {
-        crate::scenario::load_builtin()
-            .expect("baseline")
-            .spec()
-            .clone()
-    }
+    use crate::model::tests::baseline_spec as spec;
 
     /// Markets of the baseline's sectors over `nd` districts, all at price 1 and nothing traded.
     fn empty_markets(economy: &Economy, nd: usize) -> Markets {

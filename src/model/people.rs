@@ -1182,10 +1182,7 @@ mod tests {
     fn the_rural_reserve_is_shared_by_village_homes() {
         use super::rural_reserve_by_district;
         use crate::model::world::District;
-        let mut spec = crate::scenario::load_builtin()
-            .expect("baseline")
-            .spec()
-            .clone();
+        let mut spec = crate::model::tests::baseline_spec();
         let build = |spec: &crate::scenario::ScenarioFile| -> Vec<District> {
             spec.districts
                 .iter()
@@ -1347,10 +1344,7 @@ mod tests {
         crate::scenario::ScenarioFile,
         Vec<crate::model::world::District>,
     ) {
-        let spec = crate::scenario::load_builtin()
-            .expect("baseline")
-            .spec()
-            .clone();
+        let spec = crate::model::tests::baseline_spec();
         let mut districts: Vec<crate::model::world::District> = spec
             .districts
             .iter()
@@ -1424,10 +1418,7 @@ mod tests {
     /// keeps a skill its source fixes, and asks the reservation share of its skill's wage.
     #[test]
     fn newcomers_start_where_they_come_from() {
-        let spec = crate::scenario::load_builtin()
-            .expect("baseline")
-            .spec()
-            .clone();
+        let spec = crate::model::tests::baseline_spec();
         let streams = crate::model::streams::Streams::new(2);
         let born = super::Newcomers {
             households: &spec.households,
@@ -1455,10 +1446,7 @@ mod tests {
     /// villages' newcomers are taken from their reserve.
     #[test]
     fn arrivals_come_from_the_pools() {
-        let spec = crate::scenario::load_builtin()
-            .expect("baseline")
-            .spec()
-            .clone();
+        let spec = crate::model::tests::baseline_spec();
         let mut h = spec.households.clone();
         h.city_entrants_per_year = 0.0;
         let streams = crate::model::streams::Streams::new(5);

@@ -1232,10 +1232,7 @@ pub(crate) mod tests {
 
     impl Parts {
         pub(crate) fn new() -> Parts {
-            let mut s = crate::scenario::load_builtin()
-                .expect("baseline")
-                .spec()
-                .clone();
+            let mut s = crate::model::tests::baseline_spec();
             s.firms.relocation_hazard_per_year = 0.0;
             s.firms.stalled_project_share = 0.0;
             s.entry.approval_abandon_per_month = 0.0;

@@ -351,12 +351,7 @@ mod tests {
     use crate::model::{CITY, ZONE};
     use crate::scenario::ScenarioFile;
 
-    fn spec() -> ScenarioFile {
-        crate::scenario::load_builtin()
-            .expect("baseline")
-            .spec()
-            .clone()
-    }
+    use crate::model::tests::baseline_spec as spec;
 
     /// The baseline's zone (a cluster), city and rural district, in that order.
     fn districts(s: &ScenarioFile) -> Vec<District> {

@@ -12,6 +12,11 @@ fn scenario(overrides: &[(&str, f64)]) -> Scenario {
         .expect("overrides")
 }
 
+/// The built-in baseline's scenario: the parameter sets of the submodel tests' hand-made worlds.
+pub(crate) fn baseline_spec() -> crate::scenario::ScenarioFile {
+    load_builtin().expect("baseline").spec().clone()
+}
+
 /// An operating firm of sector 0 in `district` with nothing else: for submodel tests on a
 /// hand-made world.
 pub(crate) fn blank_firm(district: usize) -> super::agents::Firm {

@@ -349,10 +349,7 @@ mod tests {
     /// Each district's nearest cluster and rural district by minutes; ties go to the first.
     #[test]
     fn the_nearest_district_of_a_kind_is_found_by_minutes() {
-        let spec = crate::scenario::load_builtin()
-            .expect("baseline")
-            .spec()
-            .clone();
+        let spec = crate::model::tests::baseline_spec();
         let template = |kind: &str| {
             let mut d = spec.districts[kind].clone();
             d.kind = match kind {
