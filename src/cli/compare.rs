@@ -3,11 +3,11 @@
 
 use super::UsageError;
 use crate::experiment::compare::{
-    Comparison, Estimate, KEY_INDICATORS, RunDigest, final_mean, replicate, year_mean,
+    Comparison, DEFAULT_TABLE_INDICATORS, KEY_INDICATORS, Period, RunDigest, TableSpec, replicate,
 };
 use crate::output::folder::OutputFolder;
 use crate::plot::{Lang, name};
-use crate::report::comparison::{Choices, write_figures};
+use crate::report::comparison::{Choices, paired_csv, paired_rows, write_figures};
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -27,7 +27,7 @@ pub struct CompareArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "gdp,modelled_firm_value_added,employment,unemployment_rate,pendulum_index,zone_residents,industry_subsystem,city_subsystem,coupling_coordination,debt_incl_ppp,public_cost_cumulative,capital_cut_cumulative,capital_cut_share,occupancy.public_rental"
+        default_values_t = DEFAULT_TABLE_INDICATORS.map(String::from)
     )]
     pub indicators: Vec<String>,
     /// Years to report, each the mean of its 12 months, comma-separated (`final` = the last
@@ -69,48 +69,6 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
-/// A reporting period: a calendar year, or the end of the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Period {
-    Year(i32),
-    Final,
-}
-
-impl Period {
-    fn label(self, final_months: usize) -> String {
-        match self {
-            Period::Year(y) => y.to_string(),
-            Period::Final if final_months == 12 => "final".into(),
-            Period::Final => format!("final-{final_months}m"),
-        }
-    }
-}
-
-/// The first and last calendar years a scenario's run covers in full.
-fn full_years(scenario: &crate::scenario::Scenario) -> (i32, i32) {
-    let t = &scenario.spec().time;
-    let (y0, m0) = crate::scenario::parse_year_month(&t.start).unwrap_or((2016, 1));
-    let first = if m0 == 1 { y0 } else { y0 + 1 };
-    let end = (m0 as i32 - 1) + t.months as i32; // months since January of y0, exclusive
-    let last = y0 + end / 12 - 1;
-    (first, last)
-}
-
-/// The indicator ids a run records for the region (or a district): those of a one-month run of
-/// `scenario` (families such as `public_cost.<lever>` included).
-fn recorded_indicators(
-    scenario: &crate::scenario::Scenario,
-    district: Option<&str>,
-) -> Vec<String> {
-    let mut sim = crate::model::Simulation::new(scenario, 1);
-    let d = district.and_then(|d| sim.districts().iter().position(|x| x.id == d));
-    sim.step()
-        .rows()
-        .filter(|r| r.district == d)
-        .map(|r| r.indicator.to_string())
-        .collect()
-}
-
 pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let scenarios = if args.scenarios.is_empty() {
         crate::scenario::load_builtin_set()?
@@ -138,68 +96,14 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             args.runs
         )));
     }
-    let shortest = scenarios
-        .iter()
-        .map(|s| s.spec().time.months as usize)
-        .min()
-        .unwrap_or(0);
-    if args.final_months == 0 || args.final_months > shortest {
-        return Err(usage(format!(
-            "--final-months {} is not allowed: 1 to {shortest} (the shortest scenario's months)",
-            args.final_months
-        )));
-    }
-    let (first, last) = scenarios
-        .iter()
-        .map(full_years)
-        .fold((i32::MIN, i32::MAX), |a, b| (a.0.max(b.0), a.1.min(b.1)));
-    let mut periods = Vec::new();
-    for y in &args.years {
-        let period = match y.trim() {
-            "final" => Period::Final,
-            text => match text.parse::<i32>() {
-                Ok(y) if (first..=last).contains(&y) => Period::Year(y),
-                _ => {
-                    return Err(usage(format!(
-                        "--years: `{text}` is not a year every scenario covers in full \
-                         ({first}–{last}) nor `final`"
-                    )));
-                }
-            },
-        };
-        if !periods.contains(&period) {
-            periods.push(period);
-        }
-    }
-    let district = match &args.district {
-        None => None,
-        Some(d) => {
-            for s in &scenarios {
-                if !s.spec().districts.contains_key(d) {
-                    let ids: Vec<&str> = s.spec().districts.keys().map(String::as_str).collect();
-                    return Err(usage(format!(
-                        "--district `{d}`: scenario `{}` has no such district (it has {})",
-                        s.name(),
-                        ids.join(", ")
-                    )));
-                }
-            }
-            Some(d.clone())
-        }
-    };
-    let known = recorded_indicators(&scenarios[0], district.as_deref());
-    for id in &args.indicators {
-        if !known.contains(id) {
-            let hint = crate::scenario::closest(id, known.iter().map(String::as_str))
-                .map(|k| format!("; did you mean `{k}`?"))
-                .unwrap_or_default();
-            return Err(usage(format!(
-                "--indicators: `{id}` is not an indicator of {}{hint} \
-                 (`chancheng indicators` lists them)",
-                district.as_deref().unwrap_or("the region")
-            )));
-        }
-    }
+    let spec = TableSpec::new(
+        &scenarios,
+        args.indicators.clone(),
+        &args.years,
+        args.final_months,
+        args.district.clone(),
+    )
+    .map_err(|e| usage(format!("--{e}")))?;
     if !KEY_INDICATORS.contains(&args.fan.as_str()) {
         return Err(usage(format!(
             "--fan: `{}` is not kept year by year; one of {}",
@@ -230,9 +134,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         total,
         "compare [{bar:40}] {pos}/{len} runs ({eta})",
     );
-    let ids = args.indicators.clone();
-    // Per scenario, per replication: the value of (indicator k, period j) at k·P + j, and the
-    // digest the figures draw.
+    // Per scenario, per replication: the table's values and the digest the figures draw.
     let results: Vec<Vec<(Vec<f64>, RunDigest)>> = scenarios
         .iter()
         .map(|s| {
@@ -240,21 +142,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
                 s,
                 args.seed,
                 args.runs,
-                |out| {
-                    let d = district
-                        .as_ref()
-                        .and_then(|d| out.district_ids.iter().position(|x| x == d));
-                    let values = ids
-                        .iter()
-                        .flat_map(|id| {
-                            periods.iter().map(move |p| match p {
-                                Period::Final => final_mean(out, d, id, args.final_months),
-                                Period::Year(y) => year_mean(out, d, id, *y),
-                            })
-                        })
-                        .collect::<Vec<f64>>();
-                    (values, RunDigest::of(out))
-                },
+                |out| (spec.values(out), RunDigest::of(out)),
                 || bar.inc(1),
             )
         })
@@ -265,8 +153,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         .map(|runs| runs.into_iter().unzip())
         .unzip();
     let zh = args.lang == Lang::Zh;
-    let scope = district.clone().unwrap_or_else(|| "region".into());
-    let np = periods.len();
+    let (ids, periods, np) = (&spec.indicators, &spec.periods, spec.periods.len());
+    let scope = spec.scope().to_string();
+    let rows = paired_rows(&scenarios, &spec, &results);
     // replications.csv: one row per run and value, with the run's seed.
     let mut reps = csv::Writer::from_writer(Vec::new());
     reps.write_record([
@@ -296,20 +185,6 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             }
         }
     }
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    csv.write_record([
-        "scenario",
-        "indicator",
-        "district",
-        "year",
-        "runs",
-        "mean",
-        "ci95_low",
-        "ci95_high",
-        "diff_vs_reference",
-        "diff_ci95_low",
-        "diff_ci95_high",
-    ])?;
     let mut md = String::new();
     let (t_indicator, t_unit, t_ref) = if zh {
         ("指标", "单位", "参照")
@@ -326,7 +201,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
                 args.runs,
                 args.seed,
                 scenarios[0].label(true),
-                district
+                spec.district
                     .as_ref()
                     .map_or(String::new(), |d| format!("；区域：{d}"))
             )
@@ -337,7 +212,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
                 args.runs,
                 args.seed,
                 scenarios[0].label(false),
-                district
+                spec.district
                     .as_ref()
                     .map_or(String::new(), |d| format!("; district: {d}"))
             )
@@ -371,11 +246,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         for (k, id) in ids.iter().enumerate() {
             let human = crate::plot::human::Human::of(id, zh);
             let mut line = format!("| {} | {} |", name(id, args.lang), human.unit);
-            let reference: Vec<f64> = results[0].iter().map(|r| r[k * np + j]).collect();
-            for (s, scenario) in scenarios.iter().enumerate() {
-                let sample: Vec<f64> = results[s].iter().map(|r| r[k * np + j]).collect();
-                let e = human.clip(Estimate::of(&sample, 0.95));
-                let d = Estimate::paired(&sample, &reference, 0.95);
+            for s in 0..scenarios.len() {
+                let row = &rows[(j * ids.len() + k) * scenarios.len() + s];
+                let e = row.estimate;
                 write!(
                     line,
                     " {} [{}, {}] |",
@@ -383,7 +256,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
                     human.value(e.low),
                     human.value(e.high)
                 )?;
-                if s > 0 {
+                if let Some(d) = row.diff {
                     write!(
                         line,
                         " {} [{}, {}] |",
@@ -392,29 +265,19 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
                         human.diff(d.high)
                     )?;
                 }
-                let blank = |x: f64| if s == 0 { String::new() } else { x.to_string() };
-                csv.write_record([
-                    scenario.name().to_string(),
-                    id.clone(),
-                    scope.clone(),
-                    p.label(args.final_months),
-                    e.n.to_string(),
-                    e.mean.to_string(),
-                    e.low.to_string(),
-                    e.high.to_string(),
-                    blank(d.mean),
-                    blank(d.low),
-                    blank(d.high),
-                ])?;
             }
             writeln!(md, "{line}")?;
         }
     }
-    crate::output::write_atomic(&folder.path().join("compare.csv"), &csv.into_inner()?)?;
+    crate::output::write_atomic(&folder.path().join("compare.csv"), &paired_csv(&rows)?)?;
     crate::output::write_atomic(&folder.path().join("replications.csv"), &reps.into_inner()?)?;
     crate::output::write_atomic(&folder.path().join("compare.md"), md.as_bytes())?;
     let comparison = Comparison::new(&scenarios, digests, args.seed);
-    let last_year = *comparison.years().last().unwrap_or(&last);
+    let last_year = comparison
+        .years()
+        .last()
+        .copied()
+        .unwrap_or_else(|| crate::experiment::compare::full_years(&scenarios[0]).1);
     let choices = Choices {
         years: periods
             .iter()

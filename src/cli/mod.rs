@@ -138,51 +138,12 @@ pub fn with_settings(
     scenario: crate::scenario::Scenario,
     settings: &[String],
 ) -> anyhow::Result<crate::scenario::Scenario> {
-    if settings.is_empty() {
-        return Ok(scenario);
+    use crate::scenario::ScenarioError;
+    match scenario.with_settings(settings) {
+        Ok(s) => Ok(s),
+        Err(ScenarioError::Setting(message)) => Err(UsageError(format!("--set {message}")).into()),
+        Err(e) => Err(e.into()),
     }
-    let mut pairs = Vec::new();
-    for text in settings {
-        let (key, value) = text.split_once('=').ok_or_else(|| {
-            UsageError(format!(
-                "--set {text}: expected KEY=VALUE, e.g. --set labour.quit_rate_per_month=0.02"
-            ))
-        })?;
-        let (key, value) = (key.trim(), value.trim());
-        let switch = scenario.switch_at(key).is_some();
-        let number = match value {
-            "true" | "1" if switch => 1.0,
-            "false" | "0" if switch => 0.0,
-            v if switch => {
-                return Err(
-                    UsageError(format!("--set {key}={v}: a switch is true or false")).into(),
-                );
-            }
-            v => v.replace('_', "").parse::<f64>().map_err(|_| {
-                UsageError(format!(
-                    "--set {key}={v}: `{v}` is not a number (--set takes numbers and true/false; \
-                     other values belong in a scenario file)"
-                ))
-            })?,
-        };
-        if scenario.number_at(key).is_none() && !switch {
-            let hint = crate::scenario::closest(
-                key,
-                crate::scenario::ranges::PARAMETERS
-                    .iter()
-                    .map(|p| p.pattern),
-            )
-            .map(|k| format!("; did you mean `{k}`?"))
-            .unwrap_or_default();
-            return Err(UsageError(format!(
-                "--set {key}: not a number of scenario `{}`{hint}",
-                scenario.name()
-            ))
-            .into());
-        }
-        pairs.push((key.to_string(), number));
-    }
-    Ok(scenario.with_overrides(&pairs)?)
 }
 
 /// Refuses, before the run, a scenario that could create more agents than the start-up budget.

@@ -274,3 +274,194 @@ impl Comparison {
         self.arms.first().map_or(0, |a| a.runs.len())
     }
 }
+
+/// The indicators a paired table reports unless told otherwise: the key results, then the costs
+/// and the implementation indicators a planner must see beside them.
+pub const DEFAULT_TABLE_INDICATORS: [&str; 14] = [
+    "gdp",
+    "modelled_firm_value_added",
+    "employment",
+    "unemployment_rate",
+    "pendulum_index",
+    "zone_residents",
+    "industry_subsystem",
+    "city_subsystem",
+    "coupling_coordination",
+    "debt_incl_ppp",
+    "public_cost_cumulative",
+    "capital_cut_cumulative",
+    "capital_cut_share",
+    "occupancy.public_rental",
+];
+
+/// A reporting period of a paired table: a calendar year, or the end of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Year(i32),
+    Final,
+}
+
+impl Period {
+    /// The period as `compare.csv` writes it: `2035`, `final`, or `final-6m`.
+    pub fn label(self, final_months: usize) -> String {
+        match self {
+            Period::Year(y) => y.to_string(),
+            Period::Final if final_months == 12 => "final".into(),
+            Period::Final => format!("final-{final_months}m"),
+        }
+    }
+}
+
+/// A choice of a paired table that the scenarios cannot serve: `argument` names the choice
+/// (`years`, `final-months`, `indicators`, `district`), `message` starts with the value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{argument} {message}")]
+pub struct TableChoiceError {
+    pub argument: &'static str,
+    pub message: String,
+}
+
+/// What a paired table reports, checked against the scenarios before any run: indicators of
+/// the region or of one district, in calendar years or the last months of the run.
+#[derive(Debug, Clone)]
+pub struct TableSpec {
+    pub indicators: Vec<String>,
+    pub periods: Vec<Period>,
+    /// Months at the end of the run that [`Period::Final`] averages over.
+    pub final_months: usize,
+    pub district: Option<String>,
+}
+
+impl TableSpec {
+    /// `years` are calendar years or `final`; every scenario must cover each year in full, record
+    /// each indicator, and have `district` when one is named.
+    pub fn new(
+        scenarios: &[Scenario],
+        indicators: Vec<String>,
+        years: &[String],
+        final_months: usize,
+        district: Option<String>,
+    ) -> Result<TableSpec, TableChoiceError> {
+        let shortest = scenarios
+            .iter()
+            .map(|s| s.spec().time.months as usize)
+            .min()
+            .unwrap_or(0);
+        if final_months == 0 || final_months > shortest {
+            return Err(TableChoiceError {
+                argument: "final-months",
+                message: format!(
+                    "{final_months} is not allowed: 1 to {shortest} (the shortest scenario's months)"
+                ),
+            });
+        }
+        let (first, last) = scenarios
+            .iter()
+            .map(full_years)
+            .fold((i32::MIN, i32::MAX), |a, b| (a.0.max(b.0), a.1.min(b.1)));
+        let mut periods = Vec::new();
+        for y in years {
+            let period = match y.trim() {
+                "final" => Period::Final,
+                text => match text.parse::<i32>() {
+                    Ok(y) if (first..=last).contains(&y) => Period::Year(y),
+                    _ => {
+                        return Err(TableChoiceError {
+                            argument: "years",
+                            message: format!(
+                                "`{text}` is not a year every scenario covers in full \
+                                 ({first}–{last}) nor `final`"
+                            ),
+                        });
+                    }
+                },
+            };
+            if !periods.contains(&period) {
+                periods.push(period);
+            }
+        }
+        if let Some(d) = &district {
+            for s in scenarios {
+                if !s.spec().districts.contains_key(d) {
+                    let ids: Vec<&str> = s.spec().districts.keys().map(String::as_str).collect();
+                    return Err(TableChoiceError {
+                        argument: "district",
+                        message: format!(
+                            "`{d}`: scenario `{}` has no such district (it has {})",
+                            s.name(),
+                            ids.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+        if let Some(reference) = scenarios.first() {
+            let known = recorded_indicators(reference, district.as_deref());
+            for id in &indicators {
+                if !known.contains(id) {
+                    let hint = crate::scenario::closest(id, known.iter().map(String::as_str))
+                        .map(|k| format!("; did you mean `{k}`?"))
+                        .unwrap_or_default();
+                    return Err(TableChoiceError {
+                        argument: "indicators",
+                        message: format!(
+                            "`{id}` is not an indicator of {}{hint} \
+                             (`chancheng indicators` lists them)",
+                            district.as_deref().unwrap_or("the region")
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(TableSpec {
+            indicators,
+            periods,
+            final_months,
+            district,
+        })
+    }
+
+    /// One run's values, indicator-major: (indicator k, period j) at `k · periods + j`.
+    pub fn values(&self, out: &RunOutput) -> Vec<f64> {
+        let d = self
+            .district
+            .as_ref()
+            .and_then(|d| out.district_ids.iter().position(|x| x == d));
+        self.indicators
+            .iter()
+            .flat_map(|id| {
+                self.periods.iter().map(move |p| match p {
+                    Period::Final => final_mean(out, d, id, self.final_months),
+                    Period::Year(y) => year_mean(out, d, id, *y),
+                })
+            })
+            .collect()
+    }
+
+    /// `region` or the district's id, as the tables write the scope.
+    pub fn scope(&self) -> &str {
+        self.district.as_deref().unwrap_or("region")
+    }
+}
+
+/// The first and last calendar years a scenario's run covers in full.
+pub fn full_years(scenario: &Scenario) -> (i32, i32) {
+    let t = &scenario.spec().time;
+    let (y0, m0) = crate::scenario::parse_year_month(&t.start).unwrap_or((2016, 1));
+    let first = if m0 == 1 { y0 } else { y0 + 1 };
+    let end = (m0 as i32 - 1) + t.months as i32; // months since January of y0, exclusive
+    let last = y0 + end / 12 - 1;
+    (first, last)
+}
+
+/// The indicator ids a run records for the region (or a district): those of a one-month run of
+/// `scenario` (families such as `public_cost.<lever>` included).
+fn recorded_indicators(scenario: &Scenario, district: Option<&str>) -> Vec<String> {
+    let mut sim = crate::model::Simulation::new(scenario, 1);
+    let d = district.and_then(|d| sim.districts().iter().position(|x| x.id == d));
+    sim.step()
+        .rows()
+        .filter(|r| r.district == d)
+        .map(|r| r.indicator.to_string())
+        .collect()
+}

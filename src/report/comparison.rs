@@ -530,3 +530,92 @@ fn readable_lever_value(scenario: &Scenario, raw: &str, unit: &str, lang: Lang) 
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// One row of a paired table (`compare.csv`): a scenario's mean and 95 % interval of an indicator
+/// in a period, the interval clipped to what the indicator can be, and the paired difference to
+/// the reference scenario (none for the reference itself).
+#[derive(Debug, Clone)]
+pub struct PairedRow {
+    pub scenario: String,
+    pub indicator: String,
+    /// `region` or a district id.
+    pub district: String,
+    /// [`Period::label`](crate::experiment::compare::Period::label).
+    pub period: String,
+    pub estimate: Estimate,
+    pub diff: Option<Estimate>,
+}
+
+/// The paired table of `values[scenario][replication]` (each as [`TableSpec::values`] orders
+/// them), period by period, indicator by indicator, scenario by scenario: the order of
+/// `compare.csv`. The first scenario is the reference.
+///
+/// [`TableSpec::values`]: crate::experiment::compare::TableSpec::values
+pub fn paired_rows(
+    scenarios: &[Scenario],
+    spec: &crate::experiment::compare::TableSpec,
+    values: &[Vec<Vec<f64>>],
+) -> Vec<PairedRow> {
+    let np = spec.periods.len();
+    let mut rows = Vec::new();
+    for (j, period) in spec.periods.iter().enumerate() {
+        for (k, id) in spec.indicators.iter().enumerate() {
+            let human = Human::of(id, false);
+            let column =
+                |s: usize| -> Vec<f64> { values[s].iter().map(|r| r[k * np + j]).collect() };
+            let reference = column(0);
+            for (s, scenario) in scenarios.iter().enumerate() {
+                let sample = column(s);
+                rows.push(PairedRow {
+                    scenario: scenario.name().to_string(),
+                    indicator: id.clone(),
+                    district: spec.scope().to_string(),
+                    period: period.label(spec.final_months),
+                    estimate: human.clip(Estimate::of(&sample, 0.95)),
+                    diff: (s > 0).then(|| Estimate::paired(&sample, &reference, 0.95)),
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// `compare.csv`: one line per [`PairedRow`]; the reference's difference columns are empty.
+pub fn paired_csv(rows: &[PairedRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record([
+        "scenario",
+        "indicator",
+        "district",
+        "year",
+        "runs",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "diff_vs_reference",
+        "diff_ci95_low",
+        "diff_ci95_high",
+    ])?;
+    for row in rows {
+        let e = row.estimate;
+        let diff = |f: fn(&Estimate) -> f64| {
+            row.diff
+                .as_ref()
+                .map_or(String::new(), |d| f(d).to_string())
+        };
+        csv.write_record([
+            row.scenario.clone(),
+            row.indicator.clone(),
+            row.district.clone(),
+            row.period.clone(),
+            e.n.to_string(),
+            e.mean.to_string(),
+            e.low.to_string(),
+            e.high.to_string(),
+            diff(|d| d.mean),
+            diff(|d| d.low),
+            diff(|d| d.high),
+        ])?;
+    }
+    csv.into_inner().map_err(|e| e.into_error().into())
+}

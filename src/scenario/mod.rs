@@ -87,6 +87,18 @@ pub enum ScenarioError {
     Cycle(String),
     #[error("invalid scenario:\n{}", list_issues(.0))]
     Invalid(Vec<ScenarioIssue>),
+    /// A `KEY=VALUE` setting that names no settable key or gives the wrong kind of value; the
+    /// message starts with the setting (the command line puts `--set ` before it).
+    #[error("{0}")]
+    Setting(String),
+}
+
+/// A value set over a scenario's key: a number (a switch takes 0 or 1), or text for a key that
+/// holds text (`policy.public_rental_eligibility = "zone_workers"`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Setting {
+    Number(f64),
+    Text(String),
 }
 
 /// One file of an `extends` chain, kept for locating errors.
@@ -171,9 +183,18 @@ impl Scenario {
     /// The same scenario with dotted keys set to new numbers (for sweeps and tests; a boolean key
     /// takes 0 or 1), validated again.
     pub fn with_overrides(&self, overrides: &[(String, f64)]) -> Result<Scenario, ScenarioError> {
+        let values: Vec<(String, Setting)> = overrides
+            .iter()
+            .map(|(k, v)| (k.clone(), Setting::Number(*v)))
+            .collect();
+        self.with_values(&values)
+    }
+
+    /// The same scenario with dotted keys set to numbers or text, validated again.
+    pub fn with_values(&self, values: &[(String, Setting)]) -> Result<Scenario, ScenarioError> {
         let mut merged = self.merged.clone();
-        for (key, value) in overrides {
-            set_dotted(&mut merged, key, *value).map_err(|message| {
+        for (key, value) in values {
+            set_dotted(&mut merged, key, value).map_err(|message| {
                 ScenarioError::Invalid(vec![ScenarioIssue {
                     file: "overrides".into(),
                     line: None,
@@ -194,6 +215,52 @@ impl Scenario {
         Ok(scenario)
     }
 
+    /// The same scenario with `KEY=VALUE` settings as a user types them (`--set` on the command
+    /// line, `set=` in Python): numbers (`_` allowed as a digit separator), `true`/`false` for
+    /// switches, text for keys that hold text. A key the scenario lacks gets the closest known
+    /// key as a hint; the result is validated like a file.
+    pub fn with_settings(&self, settings: &[String]) -> Result<Scenario, ScenarioError> {
+        if settings.is_empty() {
+            return Ok(self.clone());
+        }
+        let bad = |m: String| ScenarioError::Setting(m);
+        let mut values = Vec::new();
+        for text in settings {
+            let (key, value) = text.split_once('=').ok_or_else(|| {
+                bad(format!(
+                    "{text}: expected KEY=VALUE, e.g. labour.quit_rate_per_month=0.02"
+                ))
+            })?;
+            let (key, value) = (key.trim(), value.trim());
+            let switch = self.switch_at(key).is_some();
+            let text_key = self.text_at(key).is_some();
+            let setting = match value {
+                "true" | "1" if switch => Setting::Number(1.0),
+                "false" | "0" if switch => Setting::Number(0.0),
+                v if switch => return Err(bad(format!("{key}={v}: a switch is true or false"))),
+                v if text_key => Setting::Text(v.trim_matches('"').to_string()),
+                v => Setting::Number(v.replace('_', "").parse::<f64>().map_err(|_| {
+                    bad(format!(
+                        "{key}={v}: `{v}` is not a number (settings take numbers, true/false, \
+                         and text only for keys that hold text; other values belong in a \
+                         scenario file)"
+                    ))
+                })?),
+            };
+            if self.number_at(key).is_none() && !switch && !text_key {
+                let hint = closest(key, ranges::PARAMETERS.iter().map(|p| p.pattern))
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                return Err(bad(format!(
+                    "{key}: not a number of scenario `{}`{hint}",
+                    self.name()
+                )));
+            }
+            values.push((key.to_string(), setting));
+        }
+        self.with_values(&values)
+    }
+
     /// Value of a dotted numeric key in the merged scenario (`None` for a timed policy key).
     pub fn number_at(&self, key: &str) -> Option<f64> {
         number_in(&self.merged, key)
@@ -201,12 +268,21 @@ impl Scenario {
 
     /// Value of a dotted switch (`true`/`false`) in the merged scenario.
     pub fn switch_at(&self, key: &str) -> Option<bool> {
+        self.value_at(key)?.as_bool()
+    }
+
+    /// Value of a dotted key that holds text in the merged scenario.
+    pub fn text_at(&self, key: &str) -> Option<&str> {
+        self.value_at(key)?.as_str()
+    }
+
+    fn value_at(&self, key: &str) -> Option<&toml::Value> {
         let (path, last) = key.rsplit_once('.').unwrap_or(("", key));
         let mut table = &self.merged;
         for part in path.split('.').filter(|p| !p.is_empty()) {
             table = table.get(part)?.as_table()?;
         }
-        table.get(last)?.as_bool()
+        table.get(last)
     }
 }
 
@@ -709,7 +785,7 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
-fn set_dotted(table: &mut toml::Table, key: &str, value: f64) -> Result<(), String> {
+fn set_dotted(table: &mut toml::Table, key: &str, value: &Setting) -> Result<(), String> {
     let mut parts: Vec<&str> = key.split('.').collect();
     let last = parts.pop().ok_or("empty key")?;
     let mut t = table;
@@ -719,21 +795,20 @@ fn set_dotted(table: &mut toml::Table, key: &str, value: f64) -> Result<(), Stri
             .and_then(toml::Value::as_table_mut)
             .ok_or_else(|| format!("no table `{part}` in the scenario"))?;
     }
-    match t.get(last) {
-        Some(toml::Value::Integer(_)) => {
-            t.insert(last.into(), toml::Value::Integer(value.round() as i64));
+    let new = match (t.get(last), value) {
+        (Some(toml::Value::Integer(_)), Setting::Number(v)) => {
+            toml::Value::Integer(v.round() as i64)
         }
-        Some(toml::Value::Float(_)) => {
-            t.insert(last.into(), toml::Value::Float(value));
-        }
-        Some(toml::Value::Boolean(_)) => {
-            t.insert(last.into(), toml::Value::Boolean(value != 0.0));
-        }
-        Some(toml::Value::Table(_)) if key.starts_with("policy.") => {
+        (Some(toml::Value::Float(_)), Setting::Number(v)) => toml::Value::Float(*v),
+        (Some(toml::Value::Boolean(_)), Setting::Number(v)) => toml::Value::Boolean(*v != 0.0),
+        (Some(toml::Value::String(_)), Setting::Text(v)) => toml::Value::String(v.clone()),
+        (Some(toml::Value::Table(_)), _) if key.starts_with("policy.") => {
             return Err("is timed ({ value, from }); overrides apply to untimed keys only".into());
         }
-        Some(_) => return Err("not a number".into()),
-        None => return Err("no such key in the scenario".into()),
-    }
+        (Some(toml::Value::String(_)), Setting::Number(_)) => return Err("takes text".into()),
+        (Some(_), _) => return Err("not a number".into()),
+        (None, _) => return Err("no such key in the scenario".into()),
+    };
+    t.insert(last.into(), new);
     Ok(())
 }
