@@ -25,6 +25,9 @@
 // every machine: `model` denies the lint again.
 #![allow(clippy::disallowed_methods)]
 
+/// The crate's version, as outputs record it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod cli;
 pub mod experiment;
 pub mod format;

@@ -8,6 +8,7 @@ mod compare_cli;
 mod determinism;
 mod indicators;
 mod levers;
+mod packaging;
 mod pairing;
 mod properties;
 mod provenance;
