@@ -16,7 +16,8 @@
 //! 4. [`experiment`];
 //! 5. [`output`] and [`plot`] (neither imports the other);
 //! 6. [`report`];
-//! 7. [`cli`], the command line, which may import everything.
+//! 7. [`explorer`], the live explorer's web server;
+//! 8. [`cli`], the command line, which may import everything.
 
 // Loops over skills, sectors and districts index several parallel arrays at once; the index
 // form reads more clearly there than zipped iterators.
@@ -30,6 +31,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod cli;
 pub mod experiment;
+pub mod explorer;
 pub mod format;
 pub mod model;
 pub mod output;
@@ -45,13 +47,14 @@ mod layers {
     use std::path::{Path, PathBuf};
 
     /// The layers, lowest first; modules of one rank may not import each other either.
-    const LAYERS: [&[&str]; 7] = [
+    const LAYERS: [&[&str]; 8] = [
         &["format"],
         &["scenario"],
         &["model", "sensitivity"],
         &["experiment"],
         &["output", "plot"],
         &["report"],
+        &["explorer"],
         &["cli"],
     ];
 

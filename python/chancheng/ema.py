@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from . import Scenario, load, run_many
+import os
+
+from . import Scenario, _core, load, run_many
 
 __all__ = ["model", "key_of", "name_of", "outcome_values"]
 
@@ -51,8 +53,6 @@ def _uncertainties(scenario: Scenario, keys: Iterable[str] | None):
     from ema_workbench import IntegerParameter, RealParameter
     from scipy import stats
 
-    from . import _core
-
     table = {row[0]: row for row in _core.uncertainty(scenario)}
     wanted = list(table) if keys is None else list(keys)
     params = []
@@ -76,8 +76,6 @@ def _uncertainties(scenario: Scenario, keys: Iterable[str] | None):
 
 def _levers(scenario: Scenario, ids: Iterable[str] | None):
     from ema_workbench import BooleanParameter, CategoricalParameter, RealParameter
-
-    from . import _core
 
     catalogue = {row[0]: row for row in _core.levers(scenario)}
     wanted = list(catalogue) if ids is None else list(ids)
@@ -134,6 +132,39 @@ def outcome_values(result, outcomes: Sequence[str], year: int | str = "final") -
     return values
 
 
+class _Experiment:
+    """One experiment of the Workbench: the scenario with the experiment's values set, run once.
+
+    Picklable (for the Workbench's ``MultiprocessingEvaluator``) when the scenario was given as a
+    path, a built-in name or TOML text: the worker process loads it again from there.
+    """
+
+    def __init__(self, source, scenario: Scenario, outcomes, year, seed, months):
+        self.source = None if isinstance(source, Scenario) else (None if source is None else os.fspath(source))
+        self.picklable = not isinstance(source, Scenario)
+        self.scenario = scenario
+        self.outcomes, self.year, self.seed, self.months = list(outcomes), year, seed, months
+
+    def __call__(self, **parameters):
+        settings = {key_of(k): v for k, v in parameters.items()}
+        result = run_many([(load(self.scenario, set=settings), self.seed)], months=self.months)[0]
+        return outcome_values(result, self.outcomes, self.year)
+
+    def __getstate__(self):
+        if not self.picklable:
+            raise TypeError(
+                "this chancheng model was made from a Scenario object, which cannot travel to "
+                "worker processes; give model() the scenario's path or name instead"
+            )
+        state = dict(self.__dict__)
+        del state["scenario"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.scenario = load(self.source)
+
+
 def model(
     scenario: Scenario | str | None = None,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
@@ -178,16 +209,11 @@ def model(
 
     base = load(scenario)
     outcomes = list(outcomes)
-    known = {row[0] for row in __import__("chancheng")._core.indicators()}
+    known = {row[0] for row in _core.indicators()}
     for o in outcomes:
         if o not in known:
             raise ValueError(f"outcomes: `{o}` is not an indicator (chancheng.indicators() lists them)")
-
-    def function(**parameters):
-        settings = {key_of(k): v for k, v in parameters.items()}
-        result = run_many([(load(base, set=settings), seed)], months=months)[0]
-        return outcome_values(result, outcomes, year)
-
+    function = _Experiment(scenario, base, outcomes, year, seed, months)
     m = Model(name, function=function)
     m.uncertainties = _uncertainties(base, uncertainties)
     m.levers = _levers(base, levers)

@@ -179,3 +179,18 @@ def test_the_example_runs(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "S1 =" in done.stdout and "policy__promotion_cny_per_year" in done.stdout
     assert (tmp_path / "pendulum.png").stat().st_size > 10_000
+
+
+def test_ema_model_travels_to_worker_processes():
+    pytest.importorskip("ema_workbench")
+    import pickle
+
+    from chancheng.ema import model
+
+    m = model(str(R4), outcomes=["gdp"], uncertainties=[], levers=["promotion"], months=6)
+    again = pickle.loads(pickle.dumps(m))
+    values = {"policy__promotion_cny_per_year": 2e8}
+    assert again.function(**values) == m.function(**values)
+    from_object = model(chancheng.load(R4), outcomes=["gdp"], uncertainties=[], levers=[], months=6)
+    with pytest.raises(TypeError, match="path or name"):
+        pickle.dumps(from_object)

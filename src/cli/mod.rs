@@ -7,6 +7,7 @@ mod discover;
 mod indicators;
 mod levers;
 mod run;
+mod serve;
 mod sweep;
 mod validate;
 
@@ -53,6 +54,9 @@ pub enum Command {
     Discover(discover::DiscoverArgs),
     /// Write a Slurm array job for a sweep (one shard per task) and a dependent merge job.
     Slurm(sweep::SlurmArgs),
+    /// The planner's live explorer: the report's levers in a browser, paired results as they
+    /// arrive (a local web server; every asset embedded).
+    Serve(serve::ServeArgs),
 }
 
 /// A flag or value that cannot work, detected before any simulation (exit code 2).
@@ -119,6 +123,7 @@ pub fn main_with(cli: Cli) -> anyhow::Result<bool> {
         Command::Merge(args) => sweep::merge(args).map(|_| true),
         Command::Discover(args) => discover::run(args).map(|_| true),
         Command::Slurm(args) => sweep::slurm(args).map(|_| true),
+        Command::Serve(args) => serve::serve(args).map(|_| true),
     }
 }
 

@@ -156,6 +156,32 @@ impl Scenario {
         &self.content_hash
     }
     /// The files it was read from, child first.
+    /// A hash of what a run depends on: the content without the names, labels and descriptions,
+    /// and the policy history of the `extends` chain's root. Two scenarios with the same run key
+    /// give the same run for the same seed (caches key runs by it).
+    pub fn run_key(&self) -> String {
+        let mut content = self.merged.clone();
+        for presentation in [
+            "name",
+            "label_zh",
+            "label_en",
+            "description",
+            "description_zh",
+            "description_en",
+        ] {
+            content.remove(presentation);
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(toml::to_string(&content).unwrap_or_default().as_bytes());
+        hasher.update(b"\0history\0");
+        if let Some(root) = &self.root
+            && let Some(policy) = root.get("policy")
+        {
+            hasher.update(toml::to_string(policy).unwrap_or_default().as_bytes());
+        }
+        format!("{:x}", hasher.finalize())
+    }
+
     pub fn sources(&self) -> &[String] {
         &self.sources
     }
@@ -276,7 +302,9 @@ impl Scenario {
         self.value_at(key)?.as_str()
     }
 
-    fn value_at(&self, key: &str) -> Option<&toml::Value> {
+    /// The value at a dotted key of the merged scenario, as written (a timed policy value is a
+    /// table `{ value, from }`).
+    pub fn value_at(&self, key: &str) -> Option<&toml::Value> {
         let (path, last) = key.rsplit_once('.').unwrap_or(("", key));
         let mut table = &self.merged;
         for part in path.split('.').filter(|p| !p.is_empty()) {

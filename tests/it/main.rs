@@ -6,6 +6,7 @@
 mod common;
 mod compare_cli;
 mod determinism;
+mod explorer;
 mod indicators;
 mod levers;
 mod packaging;

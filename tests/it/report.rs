@@ -316,7 +316,11 @@ fn headless_chromium_loads_the_report_with_every_figure_and_prints_it() {
 fn embedded_font_has_every_chinese_character_of_the_sources() {
     use ab_glyph::Font as _;
     let font = ab_glyph::FontRef::try_from_slice(chancheng::plot::FONT_BYTES).expect("a font");
-    let mut files = vec![PathBuf::from("src"), PathBuf::from("scenarios")];
+    let mut files = vec![
+        PathBuf::from("src"),
+        PathBuf::from("scenarios"),
+        PathBuf::from("assets/explorer"),
+    ];
     let mut missing = std::collections::BTreeSet::new();
     while let Some(path) = files.pop() {
         if path.is_dir() {
@@ -325,7 +329,9 @@ fn embedded_font_has_every_chinese_character_of_the_sources() {
             }
             continue;
         }
-        let wanted = path.extension().is_some_and(|e| e == "rs" || e == "toml");
+        let wanted = path
+            .extension()
+            .is_some_and(|e| ["rs", "toml", "js", "html"].iter().any(|x| e == *x));
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };

@@ -359,3 +359,96 @@ fn file_url(path: &Path) -> String {
     }
     url
 }
+
+/// A live page in headless Chromium, driven by script: for pages served over HTTP (the
+/// explorer), where the test moves controls and waits for answers.
+pub struct LivePage {
+    cdp: Cdp,
+    _browser: Browser,
+}
+
+impl LivePage {
+    /// Opens `url` in a fresh headless Chromium with a `width`×`height` viewport and waits for
+    /// the load event.
+    pub fn open(url: &str, width: u32, height: u32) -> Result<LivePage, String> {
+        let (browser, ws_url) = launch()?;
+        let mut cdp = connect(&ws_url)?;
+        let target = cdp.call("Target.createTarget", json!({"url": "about:blank"}))?;
+        let attach = json!({"targetId": target["targetId"].clone(), "flatten": true});
+        let attached = cdp.call("Target.attachToTarget", attach)?;
+        let session = attached["sessionId"]
+            .as_str()
+            .ok_or("attachToTarget: no sessionId")?;
+        cdp.session = Some(session.to_string());
+        for domain in ["Network", "Page", "Runtime", "Log"] {
+            cdp.call(&format!("{domain}.enable"), json!({}))?;
+        }
+        cdp.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+        )?;
+        cdp.loaded = false;
+        let nav = cdp.call("Page.navigate", json!({"url": url}))?;
+        if let Some(err) = nav["errorText"].as_str() {
+            return Err(format!("navigation to {url} failed: {err}"));
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        while !cdp.loaded {
+            let msg = cdp.read(deadline, "Page.loadEventFired")?;
+            cdp.on_event(&msg);
+        }
+        Ok(LivePage {
+            cdp,
+            _browser: browser,
+        })
+    }
+
+    /// Evaluates a JavaScript expression (awaiting a promise) and returns its value.
+    pub fn eval(&mut self, expression: &str) -> Result<Value, String> {
+        let result = self.cdp.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+        )?;
+        if let Some(e) = result.get("exceptionDetails") {
+            return Err(format!("{expression}: {e}"));
+        }
+        Ok(result["result"]["value"].clone())
+    }
+
+    /// Polls `expression` until it is `true`, for at most `limit`.
+    pub fn wait_until(&mut self, expression: &str, limit: Duration) -> Result<Duration, String> {
+        let started = Instant::now();
+        loop {
+            if self.eval(expression)? == Value::Bool(true) {
+                return Ok(started.elapsed());
+            }
+            if started.elapsed() > limit {
+                return Err(format!("`{expression}` not true after {limit:?}"));
+            }
+            // Reading the socket for a while also collects the page's events.
+            let pause = Instant::now() + Duration::from_millis(100);
+            while Instant::now() < pause {
+                if let Ok(msg) = self.cdp.read(pause, "events") {
+                    self.cdp.on_event(&msg);
+                }
+            }
+        }
+    }
+
+    /// A PNG of the whole page.
+    pub fn screenshot(&mut self) -> Result<Vec<u8>, String> {
+        let shot = self.cdp.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true}),
+        )?;
+        let data = shot["data"].as_str().ok_or("captureScreenshot: no data")?;
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| format!("captureScreenshot: bad base64: {e}"))
+    }
+
+    /// What the page requested, and its failures and console errors, so far.
+    pub fn seen(&self) -> &PageCheck {
+        &self.cdp.check
+    }
+}
