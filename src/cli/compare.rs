@@ -2,8 +2,10 @@
 //! confidence intervals and paired differences to the first scenario.
 
 use super::UsageError;
+use crate::experiment::attribution;
 use crate::experiment::compare::{
-    Comparison, DEFAULT_TABLE_INDICATORS, KEY_INDICATORS, Period, RunDigest, TableSpec, replicate,
+    Comparison, DEFAULT_TABLE_INDICATORS, Estimate, KEY_INDICATORS, Period, RunDigest, TableSpec,
+    replicate,
 };
 use crate::output::folder::OutputFolder;
 use crate::plot::{Lang, name};
@@ -65,6 +67,12 @@ pub struct CompareArgs {
     /// The scenario drawn beside the reference on the district map (its name; default: the last).
     #[arg(long)]
     pub map_policy: Option<String>,
+    /// Which lever of a package does what: runs each lever of PACKAGE alone over the reference
+    /// (the first scenario, or the built-in baseline) and PACKAGE without each lever, and writes
+    /// each lever's alone-effect and marginal contribution with the interaction remainder
+    /// (attribution.md, attribution.csv). Costs 2 runs per lever and replication.
+    #[arg(long, value_name = "PACKAGE")]
+    pub attribute: Option<PathBuf>,
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -84,12 +92,49 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             })
             .collect::<Result<Vec<_>, _>>()?
     };
+    // Every flag is checked before the first replication.
+    let usage = |m: String| -> anyhow::Error { UsageError(m).into() };
+    let scenarios = match &args.attribute {
+        None => scenarios,
+        Some(_) if args.scenarios.len() > 1 => {
+            return Err(usage(
+                "--attribute compares one package with one reference: name at most one scenario \
+                 (the reference; the built-in baseline when none)"
+                    .into(),
+            ));
+        }
+        Some(package) => {
+            let reference = if args.scenarios.is_empty() {
+                crate::scenario::load_builtin()?
+            } else {
+                scenarios
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| usage("no reference".into()))?
+            };
+            vec![reference, crate::scenario::load_file(package)?]
+        }
+    };
     let scenarios = scenarios
         .into_iter()
         .map(|s| super::with_settings(s, &args.set))
         .collect::<Result<Vec<_>, _>>()?;
-    // Every flag is checked before the first replication.
-    let usage = |m: String| -> anyhow::Error { UsageError(m).into() };
+    let attribution = match &args.attribute {
+        None => None,
+        Some(path) => {
+            let levers = attribution::package_levers(&scenarios[0], &scenarios[1]);
+            if levers.is_empty() {
+                return Err(usage(format!(
+                    "--attribute {}: the package departs from `{}` on no lever of the catalogue \
+                     (`chancheng levers` lists them)",
+                    path.display(),
+                    scenarios[0].name()
+                )));
+            }
+            let arms = attribution::arms(&scenarios[0], &scenarios[1], &levers)?;
+            Some((levers, arms))
+        }
+    };
     if args.runs < 2 {
         return Err(usage(format!(
             "--runs {} is too few: a confidence interval needs at least 2 replications",
@@ -128,7 +173,10 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         super::check_size(scenario, args.allow_large)?;
     }
     let folder = OutputFolder::claim(&args.out, "compare", args.force)?;
-    let total = args.runs * scenarios.len() as u64;
+    let extra = attribution
+        .as_ref()
+        .map_or(0, |(levers, _)| 2 * levers.len() as u64);
+    let total = args.runs * (scenarios.len() as u64 + extra);
     let bar = super::progress_bar(
         args.quiet,
         total,
@@ -147,6 +195,25 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             )
         })
         .collect::<Result<_, _>>()?;
+    // Per lever: the replications' values of the lever alone and of the package without it.
+    let attribution_values: Vec<ArmValues> = match &attribution {
+        None => Vec::new(),
+        Some((_, arms)) => arms
+            .iter()
+            .map(|(alone, without)| {
+                let run = |s| {
+                    replicate(
+                        s,
+                        args.seed,
+                        args.runs,
+                        |out| spec.values(out),
+                        || bar.inc(1),
+                    )
+                };
+                Ok::<_, Box<crate::experiment::RunError>>((run(alone)?, run(without)?))
+            })
+            .collect::<Result<_, _>>()?,
+    };
     bar.finish_and_clear();
     let (results, digests): (Vec<Vec<Vec<f64>>>, Vec<Vec<RunDigest>>) = results
         .into_iter()
@@ -307,16 +374,174 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             report.markdown(folder.path()).as_bytes(),
         )?;
     }
+    let attribution_md = match &attribution {
+        None => None,
+        Some((levers, _)) => {
+            let values: Vec<Vec<f64>> = results[0].clone();
+            let (md, csv) = attribution_tables(
+                &scenarios,
+                &spec,
+                levers,
+                [&values, &results[1]],
+                &attribution_values,
+                args.lang,
+                args.indicators == DEFAULT_TABLE_INDICATORS.map(String::from).to_vec(),
+            )?;
+            crate::output::write_atomic(&folder.path().join("attribution.csv"), &csv)?;
+            crate::output::write_atomic(&folder.path().join("attribution.md"), md.as_bytes())?;
+            Some(md)
+        }
+    };
     let out = folder.commit()?;
     super::print_out(md.as_bytes())?;
+    if let Some(text) = &attribution_md {
+        super::print_out(format!("\n{text}").as_bytes())?;
+    }
     eprintln!(
-        "\nwrote {}, compare.md, replications.csv, figures/{}",
+        "\nwrote {}, compare.md, replications.csv, figures/{}{}",
         out.join("compare.csv").display(),
         if args.report {
             " and report.html/report.md"
         } else {
             ""
+        },
+        if attribution_md.is_some() {
+            ", attribution.md and attribution.csv"
+        } else {
+            ""
         }
     );
     Ok(())
+}
+
+/// Per lever: the replications' table values of the lever alone and of the package without it.
+type ArmValues = (Vec<Vec<f64>>, Vec<Vec<f64>>);
+
+/// The indicators a decomposition reports when the user kept compare's default list.
+const ATTRIBUTION_HEADLINE: [&str; 4] = [
+    "gdp",
+    "employment",
+    "pendulum_index",
+    "coupling_coordination",
+];
+
+/// `attribution.md` and `attribution.csv`: per period and indicator, each lever's alone-effect and
+/// marginal contribution, the sum of the alone-effects, the interaction remainder and the total.
+fn attribution_tables(
+    scenarios: &[crate::scenario::Scenario],
+    spec: &TableSpec,
+    levers: &[attribution::PackageLever],
+    [reference, package]: [&Vec<Vec<f64>>; 2],
+    arms: &[ArmValues],
+    lang: Lang,
+    headline_only: bool,
+) -> anyhow::Result<(String, Vec<u8>)> {
+    let zh = lang == Lang::Zh;
+    let np = spec.periods.len();
+    let mut md = String::new();
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record([
+        "package",
+        "lever",
+        "report_ids",
+        "indicator",
+        "district",
+        "year",
+        "effect",
+        "runs",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+    ])?;
+    let (package_label, reference_label) = (scenarios[1].label(zh), scenarios[0].label(zh));
+    if zh {
+        writeln!(
+            md,
+            "## 逐项政策分解：{package_label}（相对于“{reference_label}”）\n\n单项效应 = 参照 + 该项 − 参照；边际贡献 = 方案 − 方案去掉该项；交互余项 = 方案总效应 − 单项效应之和。均为配对差与 95% 置信区间（{} 次重复）。",
+            reference.len()
+        )?;
+    } else {
+        writeln!(
+            md,
+            "## Lever by lever: {package_label} (against “{reference_label}”)\n\nalone = reference + the lever − reference; marginal = package − package without the lever; interaction = the package's total − the sum of the alone-effects. Paired differences with 95 % intervals ({} replications).",
+            reference.len()
+        )?;
+    }
+    for (j, period) in spec.periods.iter().enumerate() {
+        for (k, id) in spec.indicators.iter().enumerate() {
+            if headline_only && !ATTRIBUTION_HEADLINE.contains(&id.as_str()) {
+                continue;
+            }
+            let at =
+                |runs: &Vec<Vec<f64>>| -> Vec<f64> { runs.iter().map(|r| r[k * np + j]).collect() };
+            let alone: Vec<Vec<f64>> = arms.iter().map(|(a, _)| at(a)).collect();
+            let without: Vec<Vec<f64>> = arms.iter().map(|(_, w)| at(w)).collect();
+            let d = attribution::decompose(&at(reference), &at(package), &alone, &without);
+            let human = crate::plot::human::Human::of(id, zh);
+            let cell = |e: &Estimate| {
+                format!(
+                    "{} [{}, {}]",
+                    human.diff(e.mean),
+                    human.diff(e.low),
+                    human.diff(e.high)
+                )
+            };
+            let label = period.label(spec.final_months);
+            writeln!(md, "\n### {} ({}), {label}\n", name(id, lang), human.unit)?;
+            if zh {
+                writeln!(
+                    md,
+                    "| 政策 | 报告出处 | 单项效应 | 边际贡献 |\n|---|---|---:|---:|"
+                )?;
+            } else {
+                writeln!(
+                    md,
+                    "| lever | report | alone | marginal |\n|---|---|---:|---:|"
+                )?;
+            }
+            let mut record = |lever: &str, report: &str, effect: &str, e: &Estimate| {
+                csv.write_record([
+                    scenarios[1].name().to_string(),
+                    lever.to_string(),
+                    report.to_string(),
+                    id.clone(),
+                    spec.scope().to_string(),
+                    label.clone(),
+                    effect.to_string(),
+                    e.n.to_string(),
+                    e.mean.to_string(),
+                    e.low.to_string(),
+                    e.high.to_string(),
+                ])
+            };
+            for (lever, (a, m)) in levers.iter().zip(&d.levers) {
+                let lever_name = if zh { lever.name_zh } else { lever.name_en };
+                writeln!(
+                    md,
+                    "| {lever_name} | {} | {} | {} |",
+                    lever.report_ids,
+                    cell(a),
+                    cell(m)
+                )?;
+                record(lever.id, lever.report_ids, "alone", a)?;
+                record(lever.id, lever.report_ids, "marginal", m)?;
+            }
+            let sum: f64 = d.levers.iter().map(|(a, _)| a.mean).sum();
+            let (sum_label, interaction_label, total_label) = if zh {
+                ("单项效应之和", "交互余项", "方案总效应")
+            } else {
+                (
+                    "sum of the alone-effects",
+                    "interaction remainder",
+                    "package total",
+                )
+            };
+            writeln!(md, "| {sum_label} | | {} | |", human.diff(sum))?;
+            writeln!(md, "| {interaction_label} | | {} | |", cell(&d.interaction))?;
+            writeln!(md, "| **{total_label}** | | **{}** | |", cell(&d.total))?;
+            record("", "", "interaction", &d.interaction)?;
+            record("", "", "total", &d.total)?;
+        }
+    }
+    Ok((md, csv.into_inner()?))
 }

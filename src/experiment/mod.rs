@@ -1,6 +1,7 @@
 //! Running scenarios: one run, and (later) replications, sweeps and comparisons. Seeds of
 //! replications come from (master seed, scenario, run index) through a mixing function.
 
+pub mod attribution;
 pub mod compare;
 pub mod coupling_panel;
 pub mod scale;

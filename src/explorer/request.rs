@@ -137,7 +137,7 @@ impl ViewRequest {
         let mut text = format!(
             "# Saved by `chancheng serve`: the explorer's lever settings over {}.\n\
              # Keep it beside {} (`baseline.toml` is found built in), then e.g.\n\
-             #   chancheng compare {} this-file.toml --runs 20\n",
+             #   chancheng compare {} this-file.toml --runs 20{}\n",
             base.scenario.origin(),
             base.extends,
             if base.extends == scenario::BASELINE_FILE_NAME {
@@ -145,6 +145,10 @@ impl ViewRequest {
             } else {
                 base.extends.clone()
             },
+            base.settings
+                .iter()
+                .map(|s| format!(" --set {s}"))
+                .collect::<String>(),
         );
         text.push_str(
             &toml::to_string(&root)

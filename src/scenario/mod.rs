@@ -99,6 +99,9 @@ pub enum ScenarioError {
 pub enum Setting {
     Number(f64),
     Text(String),
+    /// A value exactly as another scenario holds it (a timed `{ value, from }` table included),
+    /// for a key this scenario holds too.
+    Value(toml::Value),
 }
 
 /// One file of an `extends` chain, kept for locating errors.
@@ -824,6 +827,7 @@ fn set_dotted(table: &mut toml::Table, key: &str, value: &Setting) -> Result<(),
             .ok_or_else(|| format!("no table `{part}` in the scenario"))?;
     }
     let new = match (t.get(last), value) {
+        (Some(_), Setting::Value(v)) => v.clone(),
         (Some(toml::Value::Integer(_)), Setting::Number(v)) => {
             toml::Value::Integer(v.round() as i64)
         }

@@ -193,3 +193,93 @@ fn validate_speaks_json_to_scripts() {
     assert_eq!(v["passed"], false);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `compare --attribute`: a package of two levers split into alone-effects, marginal
+/// contributions and the interaction remainder, which closes the sum to the total.
+#[test]
+fn attribute_splits_a_package_into_its_levers() {
+    let dir = std::env::temp_dir().join(format!("chancheng-attribute-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let package = dir.join("package.toml");
+    std::fs::write(
+        &package,
+        "extends = \"baseline.toml\"\nname = \"two-levers\"\n\n[policy]\napproval_months = 3.0\n\n\
+         [policy.investment.zone]\npublic_rental_units_per_year = 1500.0\n",
+    )
+    .expect("package file");
+    let out = dir.join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_chancheng"))
+        .args(["compare", "--attribute"])
+        .arg(&package)
+        .args([
+            "--runs",
+            "3",
+            "--set",
+            "time.months=24",
+            "--years",
+            "2017",
+            "--quiet",
+        ])
+        .args(["--indicators", "gdp,pendulum_index", "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("interaction remainder") && stdout.contains("Approval time"),
+        "{stdout}"
+    );
+    let mut rows = csv::Reader::from_path(out.join("attribution.csv")).expect("attribution.csv");
+    let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("row")).collect();
+    for id in ["gdp", "pendulum_index"] {
+        let mean = |lever: &str, effect: &str| -> Vec<f64> {
+            rows.iter()
+                .filter(|r| &r[3] == id && &r[6] == effect && (lever.is_empty() || &r[1] == lever))
+                .map(|r| r[8].parse::<f64>().expect("mean"))
+                .collect()
+        };
+        let alone = mean("", "alone");
+        assert_eq!(alone.len(), 2, "{id}: two levers");
+        assert_eq!(mean("", "marginal").len(), 2);
+        let (total, interaction) = (mean("", "total")[0], mean("", "interaction")[0]);
+        let closes = total - alone.iter().sum::<f64>() - interaction;
+        assert!(
+            closes.abs() <= 1e-9 * total.abs().max(1.0),
+            "{id}: {closes}"
+        );
+    }
+    // The total equals the package's paired difference in compare.csv.
+    let table = std::fs::read_to_string(out.join("compare.csv")).expect("compare.csv");
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("two-levers,gdp,"))
+        .expect("gdp row");
+    let diff: f64 = line
+        .split(',')
+        .nth(8)
+        .expect("diff")
+        .parse()
+        .expect("number");
+    let total: f64 = rows
+        .iter()
+        .find(|r| &r[3] == "gdp" && &r[6] == "total")
+        .map(|r| r[8].parse().expect("mean"))
+        .expect("total");
+    assert_eq!(diff, total);
+    // A package that moves no lever is refused before any run.
+    let o = Command::new(env!("CARGO_BIN_EXE_chancheng"))
+        .args([
+            "compare",
+            "--attribute",
+            "scenarios/baseline.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.join("none"))
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("on no lever"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
