@@ -362,9 +362,72 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         map_policy,
         lang: args.lang,
     };
+    // Which lever does what: tables, CSV and the waterfall (also in the report).
+    let attribution_out = match &attribution {
+        None => None,
+        Some((levers, _)) => {
+            let out = attribution_tables(
+                &scenarios,
+                &spec,
+                levers,
+                [&results[0], &results[1]],
+                &attribution_values,
+                args.lang,
+                args.indicators == DEFAULT_TABLE_INDICATORS.map(String::from).to_vec(),
+            )?;
+            crate::output::write_atomic(&folder.path().join("attribution.csv"), &out.csv)?;
+            crate::output::write_atomic(
+                &folder.path().join("attribution.md"),
+                out.markdown.as_bytes(),
+            )?;
+            let title = if args.lang == Lang::Zh {
+                format!("逐项政策分解：{}", scenarios[1].label(true))
+            } else {
+                format!("Lever by lever: {}", scenarios[1].label(false))
+            };
+            let source = crate::plot::Source {
+                scenario_hashes: scenarios
+                    .iter()
+                    .map(|s| s.content_hash().to_string())
+                    .collect(),
+                runs: args.runs as usize,
+                seed: args.seed,
+            }
+            .line(args.lang);
+            let figure = crate::plot::attribution::Waterfall {
+                panels: out.panels.clone(),
+                lang: args.lang,
+            };
+            let [png, _] = crate::plot::save(
+                &figure,
+                &title,
+                &source,
+                &folder.path().join("figures/attribution"),
+            )?;
+            let caption = if args.lang == Lang::Zh {
+                "各项政策单独作用（自参照起逐项累加）、交互余项与方案总效应（黑线为95%置信区间）。"
+                    .to_string()
+            } else {
+                "Each lever alone, stacked from the reference, then the interaction remainder and the package's total (black: its 95 % interval).".to_string()
+            };
+            Some((
+                out,
+                crate::report::FigureRef {
+                    title,
+                    caption,
+                    png,
+                },
+            ))
+        }
+    };
     let figures = write_figures(&comparison, &choices, &folder.path().join("figures"))?;
     if args.report {
-        let report = crate::report::comparison::build(&comparison, &scenarios, &choices, figures);
+        let mut report =
+            crate::report::comparison::build(&comparison, &scenarios, &choices, figures);
+        if let Some((out, figure)) = &attribution_out {
+            report.figures.push(figure.clone());
+            report.appendix.extend(out.tables.iter().cloned());
+        }
         crate::output::write_atomic(
             &folder.path().join("report.html"),
             report.html()?.as_bytes(),
@@ -374,28 +437,10 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
             report.markdown(folder.path()).as_bytes(),
         )?;
     }
-    let attribution_md = match &attribution {
-        None => None,
-        Some((levers, _)) => {
-            let values: Vec<Vec<f64>> = results[0].clone();
-            let (md, csv) = attribution_tables(
-                &scenarios,
-                &spec,
-                levers,
-                [&values, &results[1]],
-                &attribution_values,
-                args.lang,
-                args.indicators == DEFAULT_TABLE_INDICATORS.map(String::from).to_vec(),
-            )?;
-            crate::output::write_atomic(&folder.path().join("attribution.csv"), &csv)?;
-            crate::output::write_atomic(&folder.path().join("attribution.md"), md.as_bytes())?;
-            Some(md)
-        }
-    };
     let out = folder.commit()?;
     super::print_out(md.as_bytes())?;
-    if let Some(text) = &attribution_md {
-        super::print_out(format!("\n{text}").as_bytes())?;
+    if let Some((out, _)) = &attribution_out {
+        super::print_out(format!("\n{}", out.markdown).as_bytes())?;
     }
     eprintln!(
         "\nwrote {}, compare.md, replications.csv, figures/{}{}",
@@ -405,13 +450,22 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
         } else {
             ""
         },
-        if attribution_md.is_some() {
-            ", attribution.md and attribution.csv"
+        if attribution_out.is_some() {
+            ", attribution.md, attribution.csv and figures/attribution.png"
         } else {
             ""
         }
     );
     Ok(())
+}
+
+/// What `--attribute` writes: the Markdown tables, the CSV, the report's tables and the
+/// waterfall's panels.
+struct AttributionOut {
+    markdown: String,
+    csv: Vec<u8>,
+    tables: Vec<crate::report::Table>,
+    panels: Vec<crate::plot::attribution::WaterfallPanel>,
 }
 
 /// Per lever: the replications' table values of the lever alone and of the package without it.
@@ -435,7 +489,9 @@ fn attribution_tables(
     arms: &[ArmValues],
     lang: Lang,
     headline_only: bool,
-) -> anyhow::Result<(String, Vec<u8>)> {
+) -> anyhow::Result<AttributionOut> {
+    let mut tables = Vec::new();
+    let mut panels = Vec::new();
     let zh = lang == Lang::Zh;
     let np = spec.periods.len();
     let mut md = String::new();
@@ -541,7 +597,73 @@ fn attribution_tables(
             writeln!(md, "| **{total_label}** | | **{}** | |", cell(&d.total))?;
             record("", "", "interaction", &d.interaction)?;
             record("", "", "total", &d.total)?;
+            let title = format!("{} ({}), {label}", name(id, lang), human.unit);
+            let mut rows: Vec<Vec<String>> = levers
+                .iter()
+                .zip(&d.levers)
+                .map(|(lever, (a, m))| {
+                    vec![
+                        (if zh { lever.name_zh } else { lever.name_en }).to_string(),
+                        lever.report_ids.to_string(),
+                        cell(a),
+                        cell(m),
+                    ]
+                })
+                .collect();
+            rows.push(vec![
+                sum_label.into(),
+                String::new(),
+                human.diff(sum),
+                String::new(),
+            ]);
+            rows.push(vec![
+                interaction_label.into(),
+                String::new(),
+                cell(&d.interaction),
+                String::new(),
+            ]);
+            rows.push(vec![
+                format!("**{total_label}**"),
+                String::new(),
+                format!("**{}**", cell(&d.total)),
+                String::new(),
+            ]);
+            tables.push(crate::report::Table {
+                caption: title.clone(),
+                header: if zh {
+                    ["政策", "报告出处", "单项效应", "边际贡献"]
+                } else {
+                    ["lever", "report", "alone", "marginal"]
+                }
+                .map(String::from)
+                .to_vec(),
+                rows,
+                note: String::new(),
+            });
+            if j + 1 == np {
+                panels.push(crate::plot::attribution::WaterfallPanel {
+                    indicator: id.clone(),
+                    title,
+                    steps: levers
+                        .iter()
+                        .zip(&d.levers)
+                        .map(|(lever, (a, _))| {
+                            (
+                                (if zh { lever.name_zh } else { lever.name_en }).to_string(),
+                                *a,
+                            )
+                        })
+                        .collect(),
+                    interaction: d.interaction,
+                    total: d.total,
+                });
+            }
         }
     }
-    Ok((md, csv.into_inner()?))
+    Ok(AttributionOut {
+        markdown: md,
+        csv: csv.into_inner()?,
+        tables,
+        panels,
+    })
 }

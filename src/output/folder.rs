@@ -30,6 +30,8 @@ const KNOWN_FILES: &[&str] = &[
     "figures",
     "report.html",
     "report.md",
+    "attribution.csv",
+    "attribution.md",
 ];
 
 /// Why an output folder cannot be used; detected before any simulation.

@@ -274,7 +274,7 @@ fn difference(cmp: &Comparison, arm: usize, id: &str, year: i32, lang: Lang) -> 
 }
 
 /// The unit of a difference: percentage points for shares.
-fn diff_unit(id: &str, lang: Lang) -> String {
+pub(super) fn diff_unit(id: &str, lang: Lang) -> String {
     let unit = Human::of(id, lang.zh()).unit;
     if unit == "%" {
         lang.pick("百分点", "pp").to_string()

@@ -6,6 +6,7 @@
 //! palette (Okabe–Ito) serves all figures, and a scenario keeps its colour, its position in the
 //! comparison, in every figure of that comparison.
 
+pub mod attribution;
 pub mod compare;
 pub mod dashboard;
 pub mod human;

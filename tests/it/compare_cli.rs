@@ -220,11 +220,19 @@ fn attribute_splits_a_package_into_its_levers() {
             "2017",
             "--quiet",
         ])
-        .args(["--indicators", "gdp,pendulum_index", "--out"])
+        .args(["--indicators", "gdp,pendulum_index", "--report", "--out"])
         .arg(&out)
         .output()
         .expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The waterfall, and the same tables in the report.
+    assert!(std::fs::metadata(out.join("figures/attribution.png")).is_ok_and(|m| m.len() > 10_000));
+    let report = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(
+        report.contains("interaction remainder") && report.contains("Approval time"),
+        "{report}"
+    );
+    assert!(report.contains("attribution.png"), "{report}");
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         stdout.contains("interaction remainder") && stdout.contains("Approval time"),
