@@ -27,7 +27,7 @@ from . import Scenario, _core, load, run_many
 __all__ = ["model", "key_of", "name_of", "outcome_values"]
 
 #: What a scenario may hold for ``policy.public_rental_eligibility``.
-ELIGIBILITY_RULES = ("talents_only", "zone_migrants", "zone_workers")
+ELIGIBILITY_RULES = ("talents_only", "as_allocated", "zone_migrants", "zone_workers")
 
 #: Outcomes reported when none are named.
 DEFAULT_OUTCOMES = (

@@ -206,12 +206,42 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
             measured: if run.violation.is_none() { 1.0 } else { 0.0 },
         },
     ];
+    all.extend(public_rental_check(records));
     all.extend(match scenario.spec().statistics {
         PublishedStatistics::YichengDistrict => district_checks(records),
         PublishedStatistics::ZhumadianPrefecture => prefecture_checks(records),
         PublishedStatistics::None => Vec::new(),
     });
     all
+}
+
+/// Occupancy of public rental housing in the run's first five years, where the scenario has any:
+/// at least the lowest occupancy an official audit reported in Henan (docs/data/public-rental.md).
+/// A stock allocated by the cities' rules (low-income, new employees, insured migrant workers,
+/// talents) fills; one let to talents alone stood two-thirds empty.
+fn public_rental_check(records: &[MonthRecord]) -> Option<Check> {
+    let years = &records[..records.len().min(60)];
+    if years.len() < 60 {
+        return None;
+    }
+    let units: f64 = years
+        .iter()
+        .filter_map(|r| r.get(None, "public_rental_units"))
+        .sum();
+    if units <= 0.0 {
+        return None;
+    }
+    let occupancy: f64 = years
+        .iter()
+        .filter_map(|r| r.get(None, "occupancy.public_rental"))
+        .sum::<f64>()
+        / 60.0;
+    Some(Check {
+        id: "public_rental_occupancy_first_five_years",
+        description: "occupancy of public rental housing (公租房), mean of the first five years: at least 0.49, the occupancy of six Henan prefectures' 2009–10 low-rent stock in the 2012 provincial audit (51.3 % empty, the lowest published); national audits 2016–2017 found units empty over a year to be a small part of the stock",
+        target: (0.49, 1.0),
+        measured: occupancy,
+    })
 }
 
 /// Henan CPI (2015 = 1) chained from the provincial index (facts.csv, prices rows: 2016–2021),

@@ -87,7 +87,7 @@ pub fn catalogue(base: &Base) -> Value {
                             "unit": l.unit,
                             "kind": kind,
                             "choices": if kind == "choice" {
-                                json!(["talents_only", "zone_migrants", "zone_workers"])
+                                json!(crate::scenario::PublicRentalEligibility::NAMES)
                             } else {
                                 Value::Null
                             },

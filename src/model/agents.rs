@@ -172,7 +172,7 @@ pub struct Worker {
     pub key: u64,
     pub skill: u8,
     pub origin: Origin,
-    /// District index (u16, as `anchor`: the record stays at 48 bytes, see
+    /// District index (u16, as `anchor`: the record stays at 56 bytes, see
     /// `tests::worker_record_is_compact`; scenarios have at most `MAX_DISTRICTS` districts).
     pub residence: u16,
     /// The cluster zone whose labour market the household looks to when it has no job: the one
@@ -193,6 +193,39 @@ pub struct Worker {
     pub ordered_by: u32,
     /// Set when something happened that makes the household reconsider where it lives.
     pub review_residence: bool,
+    /// Its place on a public rental waiting list (轮候), if it applied and waits.
+    pub waiting: Waiting,
+}
+
+/// A household's entry on a district's public rental waiting list: the month it applied and
+/// the district, packed in 4 bytes (months below 2²⁴, districts below 256, as
+/// `MAX_DISTRICTS` allows). Lists are served first come, first served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Waiting(u32);
+
+impl Waiting {
+    /// Not on any list.
+    pub const NONE: Waiting = Waiting(0);
+
+    /// Applied in `month` for a unit in `district`.
+    pub fn new(month: u32, district: usize) -> Waiting {
+        debug_assert!(district < 256 && month < (1 << 24) - 1);
+        Waiting(((month + 1) << 8) | district as u32)
+    }
+
+    pub fn is_waiting(self) -> bool {
+        self.0 != 0
+    }
+
+    /// The month of application (meaningful only while waiting).
+    pub fn since(self) -> u32 {
+        (self.0 >> 8).saturating_sub(1)
+    }
+
+    /// The district whose list it is on (meaningful only while waiting).
+    pub fn district(self) -> usize {
+        (self.0 & 0xff) as usize
+    }
 }
 
 impl Worker {
@@ -219,6 +252,16 @@ mod tests {
     /// Every monthly pass streams the workers: each byte of the record costs time at scale.
     #[test]
     fn worker_record_is_compact() {
-        assert!(std::mem::size_of::<super::Worker>() <= 48);
+        assert!(std::mem::size_of::<super::Worker>() <= 56);
+    }
+
+    #[test]
+    fn a_waiting_entry_keeps_its_month_and_district() {
+        use super::Waiting;
+        assert!(!Waiting::NONE.is_waiting());
+        let w = Waiting::new(0, 0);
+        assert!(w.is_waiting() && w.since() == 0 && w.district() == 0);
+        let w = Waiting::new(250, 254);
+        assert_eq!((w.since(), w.district()), (250, 254));
     }
 }

@@ -1,8 +1,8 @@
 //! The worker households in columns: one array per field, so that each monthly pass streams only
-//! the fields it reads (a residents count reads 4 bytes of the 48 an agent holds, the separation
+//! the fields it reads (a residents count reads 4 bytes of the 52 an agent holds, the separation
 //! pass 13). Rows ([`Worker`]) are for building a household and for code that is not hot.
 
-use super::agents::{NO_FIRM, Origin, Worker};
+use super::agents::{NO_FIRM, Origin, Waiting, Worker};
 use super::world::Tenure;
 
 /// Every worker household of the run, one column per field of [`Worker`]. Index `i` is the
@@ -33,6 +33,8 @@ pub struct Households {
     pub ordered_by: Vec<u32>,
     /// Set when something happened that makes the household reconsider where it lives.
     pub review_residence: Vec<bool>,
+    /// Place on a public rental waiting list ([`Waiting::NONE`] if none).
+    pub waiting: Vec<Waiting>,
 }
 
 /// Applies one macro to every column name (the one list of them, so that `push`, `swap_remove`
@@ -56,7 +58,8 @@ macro_rules! columns {
             children_with,
             training_left,
             ordered_by,
-            review_residence
+            review_residence,
+            waiting
         )
     };
 }
@@ -152,6 +155,7 @@ mod tests {
             training_left: 0,
             ordered_by: NO_FIRM,
             review_residence: false,
+            waiting: Waiting::NONE,
         }
     }
 
@@ -171,7 +175,7 @@ mod tests {
 
     /// Every pass streams columns: the bytes per household bound the memory per agent.
     #[test]
-    fn a_household_is_48_bytes_of_columns() {
-        assert_eq!(Households::bytes_per_household(), 48);
+    fn a_household_is_52_bytes_of_columns() {
+        assert_eq!(Households::bytes_per_household(), 52);
     }
 }

@@ -515,6 +515,12 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "Public rental units",
         "units"
     ),
+    ind!(
+        "public_rental_waiting",
+        "公租房轮候家庭",
+        "Households on public rental waiting lists (eligible, applied, no unit yet)",
+        "households"
+    ),
 ];
 
 /// The ten bands of the coupling coordination degree D (0.1 wide).
@@ -674,7 +680,8 @@ pub fn scope(id: &str) -> Scope {
         | "capital_planned_cumulative"
         | "capital_cut_cumulative"
         | "capital_cut_share"
-        | "public_rental_units" => Scope::Public,
+        | "public_rental_units"
+        | "public_rental_waiting" => Scope::Public,
         "rural_reserve" | "migrant_pool" => Scope::Pools,
         _ => Scope::Firms,
     }
@@ -1562,6 +1569,8 @@ fn region_rows(rows: &mut Recorder, ctx: &ObserveContext, state: &ObservedState,
     let occupied: f64 = ctx.districts.iter().map(|d| d.occupied[1] as f64).sum();
     push(id!("public_rental_units"), units);
     push(id!("occupancy.public_rental"), ratio(occupied, units));
+    let waiting: u32 = ctx.districts.iter().map(|d| d.public_rental_waiting).sum();
+    push(id!("public_rental_waiting"), f64::from(waiting));
     let fund = state.fund;
     push(id!("guarantee_fund_capital"), fund.capital);
     push(id!("guarantee_fund_losses"), fund.cumulative_losses);
@@ -1732,6 +1741,7 @@ mod tests {
             training_left,
             ordered_by: NO_FIRM,
             review_residence: false,
+            waiting: Default::default(),
         }
     }
 

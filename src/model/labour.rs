@@ -340,6 +340,7 @@ mod tests {
             training_left: 0,
             ordered_by: NO_FIRM,
             review_residence: false,
+            waiting: Default::default(),
         }
     }
 

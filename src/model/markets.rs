@@ -355,6 +355,7 @@ mod tests {
             training_left,
             ordered_by: NO_FIRM,
             review_residence: false,
+            waiting: Default::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! rural reserve, the migrant pool and the city, residence and tenure choice, and where the
 //! children live (MODEL.md §4 "Households", "Families and schools").
 
-use super::agents::{Firm, NO_FIRM, Origin, Worker};
+use super::agents::{Firm, NO_FIRM, Origin, Waiting, Worker};
 use super::budget::{CITY, ZONE};
 use super::costs::Cost;
 use super::detmath::DetMath;
@@ -249,8 +249,37 @@ pub(crate) struct ResidenceContext<'a> {
     pub free_seats: &'a [f64],
     /// Where a newcomer with nowhere free within reach takes a room.
     pub fallback_rural: usize,
+    /// Who public rental admits under `as_allocated` eligibility, in this month's wages.
+    pub public_rental: PublicRentalRules,
     pub streams: &'a Streams,
     pub month: u32,
+}
+
+/// The limits of public rental allocation (`as_allocated` eligibility), with the income limit in
+/// this month's CNY.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PublicRentalRules {
+    /// An urban household earning less (nothing, out of work) is low-income.
+    pub income_limit_cny: f64,
+    /// A skilled worker is a new employee up to this many months in a job.
+    pub new_employee_months: u16,
+    /// A migrant worker with social insurance qualifies from this many months in a job.
+    pub migrant_months_employed: u16,
+    /// Share of migrant workers whose employer pays their social insurance.
+    pub migrant_insured_share: f64,
+}
+
+impl PublicRentalRules {
+    /// The scenario's rules, with the income limit on `mid_wage` (this month's mid-skill wage).
+    pub(crate) fn new(h: &HousingSpec, mid_wage: f64) -> Self {
+        let months = |m: u32| u16::try_from(m).unwrap_or(u16::MAX);
+        PublicRentalRules {
+            income_limit_cny: h.public_rental_income_limit_share * mid_wage,
+            new_employee_months: months(h.public_rental_new_employee_months),
+            migrant_months_employed: months(h.public_rental_migrant_months_employed),
+            migrant_insured_share: h.migrant_insured_share,
+        }
+    }
 }
 
 impl<'a> ResidenceContext<'a> {
@@ -266,6 +295,7 @@ impl<'a> ResidenceContext<'a> {
         month: u32,
     ) -> Self {
         ResidenceContext {
+            public_rental: PublicRentalRules::new(&s.housing, s.labour.initial_wage_mid_cny),
             households: &s.households,
             housing: &s.housing,
             policy: &s.policy,
@@ -281,6 +311,14 @@ impl<'a> ResidenceContext<'a> {
     }
 }
 
+impl ResidenceContext<'_> {
+    /// The public rental income limit on this month's mid-skill wage (not the 2015 one).
+    pub(crate) fn with_mid_wage(mut self, housing: &HousingSpec, mid_wage: f64) -> Self {
+        self.public_rental = PublicRentalRules::new(housing, mid_wage);
+        self
+    }
+}
+
 /// The first district of `kind` (the first city district if there is none; the first district
 /// if there is no city either).
 pub(crate) fn first_of_kind(districts: &[District], kind: DistrictKind) -> usize {
@@ -291,26 +329,125 @@ pub(crate) fn first_of_kind(districts: &[District], kind: DistrictKind) -> usize
         .unwrap_or(0)
 }
 
-/// Whether household `i` may rent public rental housing under the policy: talents where talent
-/// housing or the talents-only rule applies, zone workers or zone migrants as the rule says.
+/// Whether household `i` may rent public rental housing under the policy: talents always (the
+/// talent-housing lever puts them first in line, see [`allocate_public_rental`]); under
+/// `as_allocated` and wider rules, those the allocation rules admit; under the zone rules, also
+/// the zone's rural-origin workers or all its workers.
 fn public_rental_eligible(
-    policy: &PolicySpec,
+    ctx: &ResidenceContext,
     firms: &[Firm],
     districts: &[District],
     hh: &Households,
     i: usize,
 ) -> bool {
-    let talent = hh.skill[i] == 2
-        && (policy.talent_housing
-            || policy.public_rental_eligibility == PublicRentalEligibility::TalentsOnly);
+    use PublicRentalEligibility as Rule;
+    let rule = ctx.policy.public_rental_eligibility;
+    if hh.skill[i] == 2 {
+        return true;
+    }
+    if rule == Rule::TalentsOnly {
+        return false;
+    }
     let zone_job = hh.employer[i] != NO_FIRM
         && districts[firms[hh.employer[i] as usize].district].kind == DistrictKind::Cluster;
-    talent
-        || match policy.public_rental_eligibility {
-            PublicRentalEligibility::TalentsOnly => false,
-            PublicRentalEligibility::ZoneMigrants => zone_job && hh.origin[i].is_migrant_like(),
-            PublicRentalEligibility::ZoneWorkers => zone_job,
+    match rule {
+        Rule::ZoneWorkers if zone_job => true,
+        Rule::ZoneMigrants if zone_job && hh.origin[i].is_migrant_like() => true,
+        _ => admitted_as_allocated(ctx, hh, i),
+    }
+}
+
+/// The allocation rules of Henan's cities (公租房 for 城镇中低收入住房困难家庭, 新就业无房职工 and
+/// 外来务工人员): no home owned, and a low-income urban household, a skilled new employee, or a
+/// migrant worker with a stable job whose employer pays social insurance (one draw per household
+/// for its whole life: insured or not).
+fn admitted_as_allocated(ctx: &ResidenceContext, hh: &Households, i: usize) -> bool {
+    if hh.tenure[i] == Tenure::Owned {
+        return false;
+    }
+    let r = &ctx.public_rental;
+    let employed = hh.is_employed(i);
+    let new_employee =
+        employed && hh.skill[i] >= 1 && hh.months_employed[i] <= r.new_employee_months;
+    match hh.origin[i] {
+        Origin::LocalUrban => new_employee || !employed || hh.wage[i] < r.income_limit_cny,
+        _ => {
+            new_employee
+                || employed
+                    && hh.months_employed[i] >= r.migrant_months_employed
+                    && ctx
+                        .streams
+                        .open(Draw::Insured, hh.key[i], 0)
+                        .chance(r.migrant_insured_share)
         }
+    }
+}
+
+/// Public rental waiting lists, served at the start of the month's residence review: applicants
+/// in order of application (talents first where the talent-housing lever is on) take the units
+/// free in the district they applied for, if they are still eligible (otherwise they leave the
+/// list) and the district is still within reach of their work. Sets each district's list
+/// length to those still waiting.
+pub(crate) fn allocate_public_rental(
+    ctx: &ResidenceContext,
+    firms: &[Firm],
+    districts: &mut [District],
+    hh: &mut Households,
+) {
+    let public = Tenure::PublicRental.stock();
+    let mut applicants: Vec<(bool, u32, u64, usize)> = (0..hh.len())
+        .filter(|&i| hh.waiting[i].is_waiting())
+        .map(|i| {
+            let first = ctx.policy.talent_housing && hh.skill[i] == 2;
+            (!first, hh.waiting[i].since(), hh.key[i], i)
+        })
+        .collect();
+    applicants.sort_unstable();
+    for d in districts.iter_mut() {
+        d.public_rental_waiting = 0;
+    }
+    for &(_, _, _, i) in &applicants {
+        let di = hh.waiting[i].district();
+        if !public_rental_eligible(ctx, firms, districts, hh, i) {
+            hh.waiting[i] = Waiting::NONE;
+            continue;
+        }
+        let workplace = if hh.is_employed(i) {
+            firms[hh.employer[i] as usize].district
+        } else {
+            usize::from(hh.anchor[i])
+        };
+        if ctx.minutes[(di, workplace)] > ctx.max_commute_minutes {
+            hh.waiting[i] = Waiting::NONE;
+        } else if districts[di].free_units(public) > 0 {
+            move_household(districts, hh, i, di, Tenure::PublicRental, false);
+            hh.waiting[i] = Waiting::NONE;
+        } else {
+            districts[di].public_rental_waiting += 1;
+        }
+    }
+}
+
+/// Moves household `i` into a unit of `tenure` in district `di`, with the districts' occupancy
+/// (a new household holds no unit to leave). Children stay behind when the district changes.
+fn move_household(
+    districts: &mut [District],
+    hh: &mut Households,
+    i: usize,
+    di: usize,
+    tenure: Tenure,
+    is_new: bool,
+) {
+    if !is_new {
+        let old = &mut districts[hh.home(i)].occupied[hh.tenure[i].stock()];
+        *old = old.saturating_sub(1);
+    }
+    districts[di].occupied[tenure.stock()] += 1;
+    if hh.home(i) != di {
+        hh.children_with[i] = false;
+    }
+    hh.residence[i] = di as u16;
+    hh.tenure[i] = tenure;
 }
 
 /// Residence and tenure choice: utility = −rent − commuting cost + amenities + children's
@@ -325,7 +462,13 @@ pub(crate) fn choose_residence(
     i: usize,
     is_new: bool,
 ) {
-    let Some((di, tenure)) = best_residence(ctx, firms, districts, hh, i, is_new) else {
+    let choice = best_residence(ctx, firms, districts, hh, i, is_new);
+    hh.waiting[i] = match choice.wait_for {
+        Some(di) if hh.waiting[i].is_waiting() && hh.waiting[i].district() == di => hh.waiting[i],
+        Some(di) => Waiting::new(ctx.month, di),
+        None => Waiting::NONE,
+    };
+    let Some((di, tenure)) = choice.best else {
         // Nowhere free within reach: stay put (or, if new, take a rural room anyway).
         if is_new {
             let rural = ctx.fallback_rural;
@@ -336,24 +479,26 @@ pub(crate) fn choose_residence(
         hh.review_residence[i] = false;
         return;
     };
-    let (residence, stock) = (hh.home(i), hh.tenure[i].stock());
-    if !is_new {
-        let old = &mut districts[residence].occupied[stock];
-        *old = old.saturating_sub(1);
+    if tenure == Tenure::PublicRental {
+        hh.waiting[i] = Waiting::NONE;
     }
-    districts[di].occupied[tenure.stock()] += 1;
-    if hh.home(i) != di {
-        hh.children_with[i] = false;
-    }
-    hh.residence[i] = di as u16;
-    hh.tenure[i] = tenure;
+    move_household(districts, hh, i, di, tenure, is_new);
     hh.review_residence[i] = false;
 }
 
+/// What a household's residence review decides: where it lives (`None`: nothing free within
+/// reach) and the district whose public rental waiting list it is on, if a public rental unit
+/// there would beat every option open now.
+struct ResidenceChoice {
+    best: Option<(usize, Tenure)>,
+    wait_for: Option<usize>,
+}
+
 /// The (district, tenure) a household picks: the feasible option of highest utility plus its
-/// taste shock, or `None` if nothing is free within reach. Options are visited in a fixed order
-/// and the best kept as they come (no list is built: this runs for every household that reviews
-/// its residence, every month).
+/// taste shock, or `None` if nothing is free within reach; and the public rental it would wait
+/// for, valued the same way, where the district's units are all let or others wait before it.
+/// Options are visited in a fixed order and the best kept as they come (no list is built: this
+/// runs for every household that reviews its residence, every month).
 fn best_residence(
     ctx: &ResidenceContext,
     firms: &[Firm],
@@ -361,7 +506,7 @@ fn best_residence(
     hh: &Households,
     i: usize,
     is_new: bool,
-) -> Option<(usize, Tenure)> {
+) -> ResidenceChoice {
     let h = ctx.households;
     let hs = ctx.housing;
     let w = hh.row(i);
@@ -370,7 +515,7 @@ fn best_residence(
     } else {
         w.anchor()
     };
-    let eligible_public = public_rental_eligible(ctx.policy, firms, districts, hh, i);
+    let eligible_public = public_rental_eligible(ctx, firms, districts, hh, i);
     // One taste shock per (district, tenure) slot, whichever options are open, so that a
     // household's tastes do not shift when a policy adds or removes an option.
     let scale = h.residence_choice_scale_cny;
@@ -378,6 +523,8 @@ fn best_residence(
     let draws = ctx.streams.open(Draw::Residence, w.key, stream_month);
     let mut best: Option<(usize, Tenure)> = None;
     let mut best_value = f64::NEG_INFINITY;
+    let mut wait_for: Option<usize> = None;
+    let mut wait_value = f64::NEG_INFINITY;
     for (di, d) in districts.iter().enumerate() {
         let minutes = ctx.minutes[(di, workplace)];
         if (is_new || w.home() != di) && minutes > ctx.max_commute_minutes {
@@ -427,7 +574,11 @@ fn best_residence(
             let current = !is_new
                 && w.home() == di
                 && (w.tenure == tenure || w.tenure.stock() == tenure.stock());
-            if !current && d.free_units(tenure.stock()) == 0 {
+            let full = d.free_units(tenure.stock()) == 0;
+            // Public rental is let from the waiting list: a unit is open only when nobody waits.
+            let wait =
+                tenure == Tenure::PublicRental && !current && (full || d.public_rental_waiting > 0);
+            if !current && full && !wait {
                 continue;
             }
             let rural_home = d.kind == DistrictKind::Rural
@@ -450,13 +601,21 @@ fn best_residence(
             }
             let slot = (di * 6 + tenure as usize) as u64;
             let value = u + scale * super::streams::gumbel_of(draws.at(slot));
-            if value > best_value {
+            if wait {
+                if value > wait_value {
+                    wait_value = value;
+                    wait_for = Some(di);
+                }
+            } else if value > best_value {
                 best_value = value;
                 best = Some((di, tenure));
             }
         }
     }
-    best
+    ResidenceChoice {
+        best,
+        wait_for: wait_for.filter(|_| wait_value > best_value),
+    }
 }
 
 /// Shares of the three skill levels among households of `origin`.
@@ -537,6 +696,7 @@ impl Newcomers<'_> {
             training_left: 0,
             ordered_by: NO_FIRM,
             review_residence: true,
+            waiting: Default::default(),
         }
     }
 }
@@ -665,7 +825,8 @@ pub(crate) fn draw_arrivals(ctx: &ArrivalContext, pools: &mut Pools) -> Vec<Newc
 }
 
 /// Residence review after a change of job, or now and then (each household's own draw), in
-/// household order: each choice sees the units the ones before it took. `free` starts as the
+/// household order, after the public rental waiting lists are served: each choice sees the
+/// units the ones before it took. `free` starts as the
 /// school seats less those of background children; returns it less the seats of the modelled
 /// children living with their parents after the review (counted in the same pass).
 pub(crate) fn review_residences(
@@ -677,6 +838,7 @@ pub(crate) fn review_residences(
     districts: &mut [District],
     hh: &mut Households,
 ) -> Vec<f64> {
+    allocate_public_rental(ctx, firms, districts, hh);
     for i in 0..hh.len() {
         let review = hh.review_residence[i]
             || ctx
@@ -950,7 +1112,8 @@ impl Simulation {
             first_of_kind(&self.districts, DistrictKind::Rural),
             &self.streams,
             self.month,
-        );
+        )
+        .with_mid_wage(&self.s.housing, self.wage_index[1]);
         review_residences(
             &ctx,
             share,
@@ -1040,7 +1203,8 @@ impl Simulation {
             first_of_kind(&self.districts, DistrictKind::Rural),
             &self.streams,
             self.month,
-        );
+        )
+        .with_mid_wage(&self.s.housing, self.wage_index[1]);
         choose_residence(
             &ctx,
             &self.firms,
@@ -1173,6 +1337,7 @@ mod tests {
             training_left: 0,
             ordered_by: NO_FIRM,
             review_residence: false,
+            waiting: Default::default(),
         }
     }
 
@@ -1388,6 +1553,7 @@ mod tests {
             amenity: &[0.0; 3],
             free_seats: &[0.0; 3],
             fallback_rural: rural,
+            public_rental: super::PublicRentalRules::new(&spec.housing, 4000.0),
             streams: &streams,
             month: 1,
         };
@@ -1411,6 +1577,93 @@ mod tests {
         assert_eq!(districts[zone].occupied[Tenure::Market as usize], 1);
         assert_eq!(districts[rural].occupied[Tenure::RuralHome as usize], 0);
         assert!(!hh.review_residence[0]);
+    }
+
+    /// Public rental is let from the waiting list: with the zone's one unit let, an eligible
+    /// talent whose best option is that unit applies and stays in its village; when the unit
+    /// frees, the earliest applicant still eligible takes it, an owner leaves the list, and the
+    /// later applicants keep waiting (the district counts them).
+    #[test]
+    fn public_rental_is_let_from_the_waiting_list_in_order_of_application() {
+        use super::{ResidenceContext, allocate_public_rental, choose_residence};
+        use crate::model::agents::Waiting;
+        let (spec, mut districts) = housing_world();
+        let ids: Vec<&String> = spec.districts.keys().collect();
+        let at = |id: &str| ids.iter().position(|k| *k == id).expect("district");
+        let (zone, rural) = (at("zone"), at("rural"));
+        let mut minutes = nalgebra::DMatrix::from_element(3, 3, 40.0);
+        for d in 0..3 {
+            minutes[(d, d)] = 5.0;
+        }
+        let streams = crate::model::streams::Streams::new(3);
+        let mut policy = spec.policy.clone();
+        policy.public_rental_eligibility = crate::scenario::PublicRentalEligibility::AsAllocated;
+        let ctx = ResidenceContext {
+            households: &spec.households,
+            housing: &spec.housing,
+            policy: &policy,
+            max_commute_minutes: 90.0,
+            commute_value: 200.0,
+            minutes: &minutes,
+            amenity: &[0.0; 3],
+            free_seats: &[0.0; 3],
+            fallback_rural: rural,
+            public_rental: super::PublicRentalRules::new(&spec.housing, 4000.0),
+            streams: &streams,
+            month: 5,
+        };
+        let firms = vec![crate::model::tests::blank_firm(zone)];
+        let public = Tenure::PublicRental as usize;
+        districts[zone].housing[public] = 1.0;
+        districts[rural].housing[Tenure::RuralHome as usize] = 10.0;
+        let mut hh = Households::default();
+        // 0: the tenant of the zone's one unit.
+        let mut tenant = household(zone as u16, 0, false);
+        tenant.tenure = Tenure::PublicRental;
+        tenant.skill = 2;
+        hh.push(tenant);
+        // 1, 2: low-income urban locals (out of work) who applied in months 3 and 2;
+        // 3: an owner who applied in month 1 (no longer eligible).
+        for (key, since, tenure) in [
+            (1, 3, Tenure::Market),
+            (2, 2, Tenure::Market),
+            (3, 1, Tenure::Owned),
+        ] {
+            let mut w = household(rural as u16, 0, false);
+            w.key = key;
+            w.origin = Origin::LocalUrban;
+            w.tenure = tenure;
+            w.waiting = Waiting::new(since, zone);
+            hh.push(w);
+        }
+        // 4: a talent working in the zone and living in a village an hour away.
+        let mut talent = household(rural as u16, 0, false);
+        talent.key = 4;
+        talent.skill = 2;
+        talent.employer = 0;
+        talent.tenure = Tenure::RuralHome;
+        hh.push(talent);
+        districts[zone].occupied[public] = 1;
+        districts[rural].occupied[Tenure::RuralHome as usize] = 1;
+        districts[rural].occupied[Tenure::Market as usize] = 2;
+        districts[rural].occupied[Tenure::Owned.stock()] += 1;
+
+        choose_residence(&ctx, &firms, &mut districts, &mut hh, 4, false);
+        assert_eq!(hh.home(4), rural, "nothing free: the talent stays");
+        assert_eq!(hh.waiting[4], Waiting::new(5, zone), "and applies");
+
+        allocate_public_rental(&ctx, &firms, &mut districts, &mut hh);
+        assert_eq!(districts[zone].public_rental_waiting, 3);
+        assert!(!hh.waiting[3].is_waiting(), "the owner leaves the list");
+
+        // The tenant leaves: the earliest eligible applicant (month 2) moves in.
+        districts[zone].occupied[public] = 0;
+        allocate_public_rental(&ctx, &firms, &mut districts, &mut hh);
+        assert_eq!((hh.home(2), hh.tenure[2]), (zone, Tenure::PublicRental));
+        assert!(!hh.waiting[2].is_waiting());
+        assert_eq!(districts[zone].occupied[public], 1);
+        assert_eq!(districts[zone].public_rental_waiting, 2);
+        assert!(hh.waiting[1].is_waiting() && hh.waiting[4].is_waiting());
     }
 
     /// A newcomer lives at its origin (villagers and migrants in the village nearest to where

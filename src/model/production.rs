@@ -1380,6 +1380,7 @@ pub(crate) mod tests {
             training_left: 0,
             ordered_by: NO_FIRM,
             review_residence: false,
+            waiting: Default::default(),
         }
     }
 

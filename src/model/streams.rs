@@ -48,6 +48,8 @@ pub enum Draw {
     Residence,
     Displacement,
     IdleResale,
+    /// Whether a migrant worker's employer pays its social insurance (drawn once: month 0).
+    Insured,
 }
 
 /// splitmix64 finaliser: a bijective mix of 64 bits.
@@ -60,7 +62,7 @@ pub fn mix64(mut z: u64) -> u64 {
 }
 
 /// Number of stream families ([`Draw`] values are 1-based).
-const FAMILIES: usize = Draw::IdleResale as usize + 1;
+const FAMILIES: usize = Draw::Insured as usize + 1;
 
 /// Opens streams for one run.
 #[derive(Debug, Clone, Copy)]

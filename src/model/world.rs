@@ -85,6 +85,8 @@ pub struct District {
     /// fixed at the start so that 2015 occupancy is at its target.
     pub background_market_units: u32,
     pub background_residents: f64,
+    /// Households on the district's public rental waiting list after this month's allocation.
+    pub public_rental_waiting: u32,
     pub pollution: f64,
     /// Emissions and treatment of the last month (pollution units).
     pub emissions: f64,
@@ -131,6 +133,7 @@ impl District {
             market_rent: d.market_rent_cny_month,
             background_market_units: 0,
             background_residents: d.background_residents,
+            public_rental_waiting: 0,
             pollution: 0.0,
             emissions: 0.0,
             treated: 0.0,

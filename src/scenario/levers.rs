@@ -297,7 +297,7 @@ pub const LEVERS: &[Lever] = &[
         0.0,
         1.0,
         "R2.5, R3.3",
-        "High-skill workers become eligible for public rental housing whatever the eligibility rule."
+        "High-skill workers are eligible for public rental housing whatever the eligibility rule, and go to the head of its waiting list."
     ),
     lever!(
         "guarantee_capital",
@@ -458,11 +458,11 @@ pub const LEVERS: &[Lever] = &[
         P("public_rental_eligibility"),
         "公租房准入条件",
         "Public-rental eligibility",
-        "talents_only | zone_migrants | zone_workers",
+        "talents_only | as_allocated | zone_migrants | zone_workers",
         0.0,
-        2.0,
+        3.0,
         "R2.2, R4.4",
-        "Who may queue for public rental: talents only, zone migrants and landless farmers, or all zone workers."
+        "Who may queue for public rental: talents only; as Henan's cities allocate it (low-income urban households, new employees, insured migrant workers with a stable job, talents); that and all rural-origin zone workers; that and all zone workers."
     ),
     lever!(
         "resettlement",
@@ -574,7 +574,7 @@ fn json_number(value: &serde_json::Value, field: &str) -> Option<f64> {
         serde_json::Value::Bool(b) => Some(f64::from(u8::from(*b))),
         serde_json::Value::Number(n) => n.as_f64(),
         serde_json::Value::String(s) if field == "public_rental_eligibility" => {
-            ["talents_only", "zone_migrants", "zone_workers"]
+            crate::scenario::PublicRentalEligibility::NAMES
                 .iter()
                 .position(|x| x == s)
                 .map(|i| i as f64)

@@ -266,6 +266,10 @@ pub const PARAMETERS: &[ParamRange] = &[
     real("housing.depreciation_per_year", 0.0, 1.0),
     real("housing.ownership_cost_share", 0.0, 2.0),
     real("housing.rent_floor_yield_per_year", 0.0, 0.2),
+    real("housing.public_rental_income_limit_share", 0.0, 5.0),
+    count("housing.public_rental_new_employee_months", 0, 600),
+    count("housing.public_rental_migrant_months_employed", 0, 600),
+    real("housing.migrant_insured_share", 0.0, 1.0),
     // [land]
     above("land.servicing_cost_cny_per_ha", 0.0, 1.0e10),
     real("land.base_floor_area_ratio", 0.1, 5.0),

@@ -416,6 +416,15 @@ pub struct HousingSpec {
     pub ownership_cost_share: f64,
     /// Market rents do not fall below this yield on the cost of a new unit (building + land).
     pub rent_floor_yield_per_year: f64,
+    /// Public rental rules under `as_allocated` eligibility: an urban household is low-income
+    /// below this share of the mid-skill wage (its wage; nothing when out of work).
+    pub public_rental_income_limit_share: f64,
+    /// A skilled worker counts as a new employee for this many months in a job.
+    pub public_rental_new_employee_months: u32,
+    /// A migrant worker qualifies after this many months in a job (with social insurance).
+    pub public_rental_migrant_months_employed: u32,
+    /// Share of migrant workers whose employer pays their social insurance.
+    pub migrant_insured_share: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -621,10 +630,25 @@ pub struct InvestmentPlan {
 pub enum PublicRentalEligibility {
     /// Only high-skill talents.
     TalentsOnly,
-    /// Rural-origin workers (migrants, landless farmers, local rural) employed in a cluster zone.
+    /// As Henan's cities allocate public rental housing (公租房): low-income urban households,
+    /// new employees, migrant workers with a stable job and social insurance, and talents, under
+    /// the limits of `[housing]`'s `public_rental_*` rules.
+    AsAllocated,
+    /// Those `as_allocated` admits, and every rural-origin worker (migrants, landless farmers,
+    /// local rural) employed in a cluster zone.
     ZoneMigrants,
-    /// Anyone employed in a cluster zone.
+    /// Those `as_allocated` admits, and anyone employed in a cluster zone.
     ZoneWorkers,
+}
+
+impl PublicRentalEligibility {
+    /// The rules in order of widening eligibility, by their names in scenario files.
+    pub const NAMES: [&'static str; 4] = [
+        "talents_only",
+        "as_allocated",
+        "zone_migrants",
+        "zone_workers",
+    ];
 }
 
 /// The report's levers (R1.1 … R4.4). The baseline holds the 2015 status quo.
