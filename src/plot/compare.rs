@@ -143,7 +143,9 @@ pub fn fan(cmp: &Comparison, id: &str, lang: Lang) -> Grid {
 }
 
 /// The coupling-coordination degree D of the zone over time, median and 5–95 % band per
-/// scenario, over its ten bands shaded and named.
+/// scenario, over its ten bands shaded and named; beside it the pendulum the same way. D measures
+/// how developed the two subsystems are and how balanced, together: it rises with growth even
+/// while zone workers keep living elsewhere, so it is never shown without the pendulum.
 pub struct CouplingBands<'a> {
     pub cmp: &'a Comparison,
     pub lang: Lang,
@@ -159,7 +161,9 @@ impl Figure for CouplingBands<'_> {
         DB::ErrorType: 'static,
     {
         let (cmp, lang) = (self.cmp, self.lang);
-        let body = super::legend_strip(area, &scenario_legend(cmp, lang))?;
+        let whole = super::legend_strip(area, &scenario_legend(cmp, lang))?;
+        let width = whole.dim_in_pixel().0;
+        let (body, beside) = whole.split_horizontally(width * 64 / 100);
         let years = cmp.years();
         let (x0, x1) = (
             *years.first().unwrap_or(&2016) as f64,
@@ -256,8 +260,58 @@ impl Figure for CouplingBands<'_> {
                 colour.stroke_width(5),
             ))?;
         }
-        Ok(())
+        pendulum_beside(cmp, lang, &beside, (x0, x1))
     }
+}
+
+/// The pendulum (share of zone workers living outside the zone, %) over time, median and 5–95 %
+/// band per scenario: the right-hand panel of [`CouplingBands`].
+fn pendulum_beside<DB: DrawingBackend>(
+    cmp: &Comparison,
+    lang: Lang,
+    area: &DrawingArea<DB, Shift>,
+    (x0, x1): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let id = "pendulum_index";
+    let mut chart = ChartBuilder::on(area)
+        .margin(20)
+        .margin_right(50)
+        .caption(name(id, lang), font(CAPTION_PX))
+        .x_label_area_size(56)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, 0.0..100.0)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235).mix(0.0))
+        .bold_line_style(RGBColor(200, 200, 200).mix(0.5))
+        .x_labels(5)
+        .y_labels(6)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .y_desc("%")
+        .label_style(font(LABEL_PX))
+        .axis_desc_style(font(LABEL_PX))
+        .draw()?;
+    for a in 0..cmp.arms.len() {
+        let colour = scenario_colour(a);
+        let b = band(cmp, a, id, 0.05, 0.95, 0.15, lang);
+        if b.points.len() > 1 {
+            chart.draw_series(std::iter::once(Polygon::new(
+                b.outline(),
+                colour.mix(0.15).filled(),
+            )))?;
+        }
+        chart.draw_series(LineSeries::new(
+            quantile_series(cmp, a, id, 0.5, lang)
+                .into_iter()
+                .filter(|p| p.1.is_finite()),
+            colour.stroke_width(5),
+        ))?;
+    }
+    Ok(())
 }
 
 /// Paired differences to the reference (scenario 0) of a key indicator in `year`, display units.

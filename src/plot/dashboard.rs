@@ -147,6 +147,7 @@ pub fn dashboard(
                 single("industry_subsystem", 1),
                 single("city_subsystem", 2),
                 single("coupling_coordination", 0),
+                pendulum_share(records, lang),
             ],
             true,
         ),
@@ -188,6 +189,23 @@ pub fn dashboard(
         seed,
     };
     save(&grid, &title, &source.line(lang), stem)
+}
+
+/// The pendulum as a share (0–1) beside D: D measures how developed both subsystems are and how
+/// balanced, together, so it can rise while zone workers still live elsewhere; drawn on D's axis
+/// so that nobody reads D's rise as integration.
+fn pendulum_share(records: &[MonthRecord], lang: Lang) -> Line {
+    Line::new(
+        format!("{} (0–1)", name("pendulum_index", lang)),
+        PALETTE[3],
+        records
+            .iter()
+            .filter_map(|r| {
+                r.get(None, "pendulum_index")
+                    .map(|v| (year_of(&r.label), v))
+            })
+            .collect(),
+    )
 }
 
 /// D's title names the relation of the subsystems in the last month (城市滞后 / 同步 / 产业滞后).

@@ -124,8 +124,8 @@ pub fn write_figures(
     );
     let title = lang
         .pick(
-            "产城融合度D与十个等级",
-            "Coupling-coordination degree D and its ten bands",
+            "产城融合度D与十个等级，旁为钟摆指数",
+            "Coupling-coordination degree D over its ten bands, with the pendulum beside it",
         )
         .to_string();
     let p = save(
@@ -137,8 +137,8 @@ pub fn write_figures(
     add(
         title,
         lang.pick(
-            "集聚区产业子系统U1与城市子系统U2的耦合协调度（中位数与90%区间），背景为常用的十级划分。",
-            "Coupling coordination of the zone's industry (U1) and city (U2) subsystems, median and 90 % band, over the customary ten bands.",
+            "集聚区产业子系统U1与城市子系统U2的耦合协调度（中位数与90%区间），背景为常用的十级划分；右为钟摆指数（外住比例）。D同时度量两个子系统的发展水平与均衡程度：经济增长即可使D上升，而就业者仍住在集聚区外，故D的上升不等于产城融合，须与钟摆指数并读。",
+            "Coupling coordination of the zone's industry (U1) and city (U2) subsystems, median and 90 % band, over the customary ten bands; right, the pendulum (share of zone workers living elsewhere). D measures the development level of both subsystems and their balance together: growth alone raises it while workers still live outside the zone, so a rise in D is not integration; read it with the pendulum.",
         )
         .into(),
         p,
