@@ -121,6 +121,12 @@ pub const INDICATORS: &[IndicatorDef] = &[
         "minutes"
     ),
     ind!(
+        "commute_within_45_share",
+        "45分钟通勤比重",
+        "Share of employed workers commuting at most 45 minutes one way",
+        "share"
+    ),
+    ind!(
         "labour_productivity",
         "劳动生产率",
         "Labour productivity",
@@ -631,6 +637,7 @@ pub fn scope(id: &str) -> Scope {
         | "in_training"
         | "avg_wage"
         | "commute_minutes"
+        | "commute_within_45_share"
         | "households"
         | "worker_agents"
         | "pendulum_index"
@@ -929,6 +936,8 @@ pub(crate) struct PeopleTotals {
     workers_here: f64,
     wage_sum: f64,
     commute_sum: f64,
+    /// Workers employed here whose one-way commute takes at most 45 minutes.
+    commute_within_45: f64,
     /// Workers employed here who live in another district (for the zone: outside every cluster).
     living_elsewhere: f64,
     /// Children of the workers employed here who live elsewhere.
@@ -1141,6 +1150,9 @@ pub(crate) fn people_totals(
                 a.workers_here += 1.0;
                 a.wage_sum += hh.wage[i];
                 a.commute_sum += commute;
+                if commute <= 45.0 {
+                    a.commute_within_45 += 1.0;
+                }
                 let elsewhere = if s == zone { !res_cluster } else { home != wd };
                 if elsewhere {
                     a.living_elsewhere += 1.0;
@@ -1326,6 +1338,10 @@ pub(crate) fn observe(ctx: &ObserveContext, state: &ObservedState) -> Observatio
         push(id!("in_training"), p.in_training);
         push(id!("avg_wage"), ratio(p.wage_sum, p.workers_here));
         push(id!("commute_minutes"), ratio(p.commute_sum, p.workers_here));
+        push(
+            id!("commute_within_45_share"),
+            ratio(p.commute_within_45, p.workers_here),
+        );
         push(id!("labour_productivity"), ratio(f.va, emp));
         let va_per_ha = ratio(zf.ind_va, zf.ind_land);
         push(id!("value_added_per_ha"), va_per_ha);
