@@ -119,6 +119,19 @@ kv("rural_reserve_workers", 1_400_000.0, "surplus rural labour of all hinterland
 unc.append(("households.rural_reserve_workers", 1_000_000.0, 1_800_000.0))
 w("")
 
+w("""# Public debt at the start: the baseline's debt/revenue ratios (zone platform ≈ 1.6 × its revenue,
+# district budget ≈ 1.3 ×) applied to the prefecture's first-year revenue of its zone accounts
+# (≈ 55 亿元) and county and city budgets (≈ 71 亿元). No published debt of Zhumadian was found
+# (docs/data/public-debt.md).
+[government]""")
+kv("initial_debt_cny", 8_800_000_000.0, "zone platforms' debt, end of 2015 (ASSUMPTION)")
+unc.append(("government.initial_debt_cny", 6_000_000_000.0, 12_000_000_000.0))
+w("")
+w("[city_budget]")
+kv("initial_debt_cny", 9_200_000_000.0, "county and city platform and bond debt, end of 2015 (ASSUMPTION)")
+unc.append(("city_budget.initial_debt_cny", 6_000_000_000.0, 12_000_000_000.0))
+w("")
+
 w('''# The prefecture's economy outside the modelled firms, calibrated to 2019 (CSMAR, 2015 prices by
 # the Henan CPI 1.0881): primary 467.92, secondary 1101.90, tertiary 1172.25 亿元 current. The
 # modelled firms' value added in 2019 (seed 1) is ≈ 439.1 亿元 of industry and ≈ 131.3 亿元 of

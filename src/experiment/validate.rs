@@ -207,6 +207,15 @@ pub fn checks(scenario: &Scenario, run: &CheckedRun) -> Vec<Check> {
         },
     ];
     all.extend(public_rental_check(records));
+    let debt_ratio_2023 = region_year_mean(records, "debt_to_revenue", 2023);
+    if debt_ratio_2023.is_finite() {
+        all.push(Check {
+            id: "debt_to_revenue_2023",
+            description: "public debt / yearly revenue (taxes, land, fees and transfers: the comprehensive financial resources of the official 债务率), 2023 mean: the national ratio was 86 % at end-2015 (NPC) and 100 % is the warning line; contingent (platform) debt of 8.6 on 15.4 万亿 would take 86 % to ≈ 134 %; at least 0.5, since Henan's debt rose every year to 2023 (docs/data/public-debt.md)",
+            target: (0.5, 1.4),
+            measured: debt_ratio_2023,
+        });
+    }
     all.extend(match scenario.spec().statistics {
         PublishedStatistics::YichengDistrict => district_checks(records),
         PublishedStatistics::ZhumadianPrefecture => prefecture_checks(records),

@@ -16,6 +16,17 @@ use crate::scenario::{
     CityBudgetSpec, DistrictKind, GovernmentSpec, InfrastructureSpec, LeverCostSpec, PolicySpec,
 };
 
+/// How far an account's capital plan has grown with its revenue: (last year's revenue / the
+/// first year's)^`capital_plan_revenue_elasticity`; 1 during the first year.
+fn plan_scale(g: &GovernmentSpec, gov: &Government) -> f64 {
+    if gov.first_year_revenue <= 0.0 {
+        return 1.0;
+    }
+    (gov.average_annual_revenue(12) / gov.first_year_revenue)
+        .max(0.0)
+        .dpow(g.capital_plan_revenue_elasticity)
+}
+
 /// Platform debt the rule still allows: a multiple of average yearly revenue, less debt.
 fn debt_room(gov: &Government, limit: f64, revenue_months: u32) -> f64 {
     limit * gov.average_annual_revenue(revenue_months as usize) - gov.debt()
@@ -131,6 +142,9 @@ pub(crate) fn government_budget(ctx: &BudgetContext, purse: &mut PublicPurse) {
         while gov.revenue_history.len() > g.debt_rule_revenue_months.max(12) as usize {
             gov.revenue_history.pop_front();
         }
+        if gov.first_year_revenue == 0.0 && gov.revenue_history.len() >= 12 {
+            gov.first_year_revenue = gov.revenue_history.iter().take(12).sum();
+        }
         // Mandatory spending.
         let administration =
             rules.administration / 12.0 * (1.0 + rules.administration_growth).dpow(years);
@@ -190,7 +204,9 @@ pub(crate) fn government_budget(ctx: &BudgetContext, purse: &mut PublicPurse) {
             + interest
             + guarantee_capital;
         gov.spend(mandatory[a]);
-        let repay_share = g.debt_repayment_share_per_year / 12.0;
+        // Principal falling due: the rolled-over part is refinanced (the debt stays), the rest
+        // is repaid from cash.
+        let repay_share = g.debt_repayment_share_per_year * (1.0 - g.debt_rollover_share) / 12.0;
         let repay_platform = gov.debt_platform * repay_share;
         let repay_bonds = gov.debt_bonds * repay_share;
         let repay_insurance = gov.debt_insurance * repay_share;
@@ -206,28 +222,31 @@ pub(crate) fn government_budget(ctx: &BudgetContext, purse: &mut PublicPurse) {
         }
     }
     capital_plan(ctx, &mandatory, purse);
-    // The treasurer's rule: cash above the working balance repays debt, dearest first.
+    // The treasurer's rule: the prepayment share of the cash above the working balance repays
+    // debt, dearest first.
     for a in [ZONE, CITY] {
         let rules = ctx.account_rules(a);
         let gov = &mut purse.accounts[a];
         let working_balance = rules.working_balance_months * mandatory[a];
         let mut excess = (gov.cash - working_balance).max(0.0);
+        let mut prepayable = excess * g.surplus_debt_prepayment_share;
         let mut repaid = 0.0;
         for debt in [
             &mut gov.debt_platform,
             &mut gov.debt_insurance,
             &mut gov.debt_bonds,
         ] {
-            let x = excess.min(*debt);
+            let x = prepayable.min(*debt);
             *debt -= x;
-            excess -= x;
+            prepayable -= x;
             repaid += x;
         }
+        excess -= repaid;
         gov.repay(repaid);
         // What is left is spent (以收定支: revenue sets spending): on more of the same plan, up
         // to `surplus_plan_multiple` times it, and the rest on public services outside the
         // model's scope (salaries, pensions, culture…), so no account hoards cash.
-        let items = ctx.plan_items(a);
+        let items = ctx.plan_items(a, plan_scale(g, &purse.accounts[a]));
         let planned: f64 = items.iter().map(|x| x.3).sum();
         let extra = excess.min(planned * g.surplus_plan_multiple);
         let gov = &mut purse.accounts[a];
@@ -252,7 +271,7 @@ pub(crate) fn capital_plan(ctx: &BudgetContext, mandatory: &[f64; 2], purse: &mu
     let g = ctx.government;
     let policy = ctx.policy;
     for a in [ZONE, CITY] {
-        let items = ctx.plan_items(a);
+        let items = ctx.plan_items(a, plan_scale(g, &purse.accounts[a]));
         let planned: f64 = items.iter().map(|x| x.3).sum();
         if planned <= 0.0 {
             continue;
@@ -365,8 +384,10 @@ impl BudgetContext<'_> {
         out
     }
 
-    /// The month's capital plan of an account: (district, asset, units, cost) per item.
-    fn plan_items(&self, a: usize) -> Vec<PlanItem> {
+    /// The month's capital plan of an account: (district, asset, units, cost) per item, the
+    /// scenario's plan with its infrastructure (roads, utilities, environment, logistics,
+    /// digital, innovation) times `scale` ([`plan_scale`]).
+    fn plan_items(&self, a: usize, scale: f64) -> Vec<PlanItem> {
         let policy = self.policy;
         let infra = self.infrastructure;
         let mut items: Vec<PlanItem> = Vec::new();
@@ -377,31 +398,22 @@ impl BudgetContext<'_> {
             let Some(plan) = policy.investment.get(&d.id) else {
                 continue;
             };
+            // Infrastructure grows with revenue; seats, beds, floor and housing units keep the
+            // plan's physical targets.
             let per_month = |x: f64| x / 12.0;
+            let scaled = |x: f64| x * scale / 12.0;
             let land_cost = self.factory_cost_cny_per_m2;
             for (asset, units, unit_cost) in [
-                (Asset::Roads, per_month(plan.roads_cny_per_year), 1.0),
-                (
-                    Asset::Utilities,
-                    per_month(plan.utilities_cny_per_year),
-                    1.0,
-                ),
+                (Asset::Roads, scaled(plan.roads_cny_per_year), 1.0),
+                (Asset::Utilities, scaled(plan.utilities_cny_per_year), 1.0),
                 (
                     Asset::Environment,
-                    per_month(plan.environment_cny_per_year),
+                    scaled(plan.environment_cny_per_year),
                     1.0,
                 ),
-                (
-                    Asset::Logistics,
-                    per_month(plan.logistics_cny_per_year),
-                    1.0,
-                ),
-                (Asset::Digital, per_month(plan.digital_cny_per_year), 1.0),
-                (
-                    Asset::Innovation,
-                    per_month(plan.innovation_cny_per_year),
-                    1.0,
-                ),
+                (Asset::Logistics, scaled(plan.logistics_cny_per_year), 1.0),
+                (Asset::Digital, scaled(plan.digital_cny_per_year), 1.0),
+                (Asset::Innovation, scaled(plan.innovation_cny_per_year), 1.0),
                 (
                     Asset::TrainingSeats,
                     per_month(plan.training_seats_per_year),
@@ -646,7 +658,7 @@ mod tests {
             households: &hh,
             month: 1,
         };
-        ctx.plan_items(ZONE).iter().map(|x| x.3).sum()
+        ctx.plan_items(ZONE, 1.0).iter().map(|x| x.3).sum()
     }
 
     #[test]
@@ -718,7 +730,9 @@ mod tests {
 
     #[test]
     fn cash_above_the_working_balance_repays_debt_and_the_rest_is_spent() {
-        let s = spec();
+        let mut s = spec();
+        s.government.surplus_debt_prepayment_share = 1.0;
+        s.government.debt_rollover_share = 0.0;
         let mut zone = Government::new(1e12, 5e8);
         zone.debt_bonds = 2e8;
         let mut purse = Purse::with(zone, Government::new(0.0, 0.0));
@@ -731,6 +745,37 @@ mod tests {
         assert!(extra > 0.0 && extra <= zone_plan(&s) * s.government.surplus_plan_multiple + 1e-6);
         assert!(zone.cash < 1e12 * 1e-3);
         assert!(zone.cash_identity_gap().abs() < 1e-3);
+    }
+
+    /// The status quo's rules: debt falling due is refinanced and surplus cash does not repay it
+    /// early, so a rich account keeps its debt, pays its interest and spends the surplus.
+    #[test]
+    fn rolled_over_debt_stays_while_the_surplus_is_spent() {
+        let mut s = spec();
+        s.government.surplus_debt_prepayment_share = 0.0;
+        s.government.debt_rollover_share = 1.0;
+        let mut purse = Purse::with(Government::new(1e12, 5e8), Government::new(0.0, 0.0));
+        purse.budget(&s, 1);
+        let zone = purse.zone();
+        assert_eq!(zone.debt(), 5e8);
+        assert_eq!(zone.flows.repayment, 0.0);
+        assert!(zone.flows.other_spending > 0.0, "no account hoards cash");
+        assert!(zone.cash_identity_gap().abs() < 1e-3);
+    }
+
+    /// Infrastructure plans grow with the account's revenue at the scenario's elasticity, and
+    /// not before a first year of revenue is known.
+    #[test]
+    fn capital_plans_follow_revenue() {
+        let mut s = spec();
+        s.government.capital_plan_revenue_elasticity = 1.0;
+        let mut gov = Government::new(0.0, 0.0);
+        assert_eq!(plan_scale(&s.government, &gov), 1.0);
+        gov.first_year_revenue = 1.2e9;
+        gov.revenue_history.extend(std::iter::repeat_n(2e8, 12));
+        assert!((plan_scale(&s.government, &gov) - 2.0).abs() < 1e-12);
+        s.government.capital_plan_revenue_elasticity = 0.0;
+        assert_eq!(plan_scale(&s.government, &gov), 1.0);
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub struct Government {
     pub land_fund: f64,
     pub bond_quota_left: f64,
     pub insurance_left: f64,
+    /// Revenue of the account's first year (CNY): what its capital plan's growth is measured
+    /// from (0 until the first year is over).
+    pub first_year_revenue: f64,
 }
 
 impl Government {
@@ -70,6 +73,7 @@ impl Government {
             land_fund: 0.0,
             bond_quota_left: 0.0,
             insurance_left: 0.0,
+            first_year_revenue: 0.0,
         }
     }
 

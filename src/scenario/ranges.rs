@@ -331,6 +331,9 @@ pub const PARAMETERS: &[ParamRange] = &[
     real("government.land_revenue_spread_months", 1.0, 600.0),
     real("government.working_balance_months", 0.0, 120.0),
     real("government.surplus_plan_multiple", 0.0, 10.0),
+    real("government.debt_rollover_share", 0.0, 1.0),
+    real("government.surplus_debt_prepayment_share", 0.0, 1.0),
+    real("government.capital_plan_revenue_elasticity", 0.0, 3.0),
     // [city_budget]
     real("city_budget.initial_cash_cny", 0.0, 1.0e13),
     real("city_budget.initial_debt_cny", 0.0, 1.0e13),

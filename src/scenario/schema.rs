@@ -489,6 +489,16 @@ pub struct GovernmentSpec {
     /// plan, in its proportions, up to this multiple of the month's plan; the rest is spent on
     /// public services outside the model's scope (both accounts).
     pub surplus_plan_multiple: f64,
+    /// Share of the principal falling due that is refinanced by new debt (借新还旧, refinancing
+    /// bonds) rather than repaid from cash (both accounts).
+    pub debt_rollover_share: f64,
+    /// Share of the cash above the working balance that repays debt early (the rest funds more
+    /// of the plan and public services). 0: debt is only repaid as it falls due.
+    pub surplus_debt_prepayment_share: f64,
+    /// Capital plans follow the economy: each account's plan is its 2015 plan × (its average
+    /// yearly revenue / its first year's revenue)^this elasticity (0: fixed in 2015 CNY; 1: a
+    /// fixed share of revenue, as investment plans set as shares of the economy behave).
+    pub capital_plan_revenue_elasticity: f64,
 }
 
 /// The city (district) budget: the general budget of the non-zone districts. It collects the
