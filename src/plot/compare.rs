@@ -12,6 +12,7 @@ use super::{
 use crate::experiment::compare::{Comparison, Estimate};
 use crate::model::indicators::{COUPLING_BANDS_EN, COUPLING_BANDS_ZH};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// The indicators of the small multiples and the forest plot.
@@ -244,22 +245,7 @@ impl Figure for CouplingBands<'_> {
             .label_style(font(LABEL_PX))
             .axis_desc_style(font(LABEL_PX))
             .draw()?;
-        for a in 0..cmp.arms.len() {
-            let colour = scenario_colour(a);
-            let b = band(cmp, a, "coupling_coordination", 0.05, 0.95, 0.15, lang);
-            if b.points.len() > 1 {
-                chart.draw_series(std::iter::once(Polygon::new(
-                    b.outline(),
-                    colour.mix(0.15).filled(),
-                )))?;
-            }
-            chart.draw_series(LineSeries::new(
-                quantile_series(cmp, a, "coupling_coordination", 0.5, lang)
-                    .into_iter()
-                    .filter(|p| p.1.is_finite()),
-                colour.stroke_width(5),
-            ))?;
-        }
+        medians_and_bands(&mut chart, cmp, "coupling_coordination", lang)?;
         pendulum_beside(cmp, lang, &beside, (x0, x1))
     }
 }
@@ -279,7 +265,10 @@ where
     let mut chart = ChartBuilder::on(area)
         .margin(20)
         .margin_right(50)
-        .caption(name(id, lang), font(CAPTION_PX))
+        .caption(
+            lang.pick("钟摆指数（外住比例）", "Pendulum: workers living elsewhere"),
+            font(CAPTION_PX),
+        )
         .x_label_area_size(56)
         .y_label_area_size(90)
         .build_cartesian_2d(x0..x1, 0.0..100.0)?;
@@ -295,6 +284,19 @@ where
         .label_style(font(LABEL_PX))
         .axis_desc_style(font(LABEL_PX))
         .draw()?;
+    medians_and_bands(&mut chart, cmp, id, lang)
+}
+
+/// Each scenario's 5–95 % band (pale) and median (bold) of `id` over time, on `chart`.
+fn medians_and_bands<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    cmp: &Comparison,
+    id: &str,
+    lang: Lang,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     for a in 0..cmp.arms.len() {
         let colour = scenario_colour(a);
         let b = band(cmp, a, id, 0.05, 0.95, 0.15, lang);
