@@ -75,6 +75,12 @@ pub const INDICATORS: &[IndicatorDef] = &[
     ),
     ind!("hires", "招聘入职", "Hires", "workers/month"),
     ind!(
+        "relocations",
+        "为就业迁居",
+        "Moves for a job beyond commuting reach",
+        "workers/month"
+    ),
+    ind!(
         "arrivals",
         "新进入劳动力",
         "Arrivals in the labour market",
@@ -631,6 +637,7 @@ pub fn scope(id: &str) -> Scope {
         | "housing_occupancy"
         | "occupancy" => Scope::Economy,
         "hires"
+        | "relocations"
         | "arrivals"
         | "departures"
         | "unemployment_rate"
@@ -1531,6 +1538,7 @@ fn region_rows(rows: &mut Recorder, ctx: &ObserveContext, state: &ObservedState,
     push(id!("firm_exit_rate"), c.exits as f64 * 12.0 / active);
     push(id!("prospects"), c.prospects as f64);
     push(id!("hires"), c.hires as f64);
+    push(id!("relocations"), c.relocations as f64);
     push(id!("arrivals"), c.arrivals as f64);
     push(id!("departures"), c.departures as f64);
     let (mut pv, mut v) = (0.0, 0.0);

@@ -33,8 +33,56 @@ pub(crate) struct LabourContext<'a> {
     /// working there.
     pub nearest_cluster: &'a [usize],
     pub outside_wage: [f64; 3],
+    /// Rooms a searcher without a job may move into to take work beyond the commuting radius
+    /// (`None`: nobody moves for a job; `labour.relocate_for_work`).
+    pub rooms: Option<RoomsForWork>,
     pub streams: &'a Streams,
     pub month: u32,
+}
+
+/// The rooms open this month to a worker who moves to take a job beyond the commuting radius:
+/// free market flats of each non-rural district, free dormitory beds (in the workplace's own
+/// district only), and what each costs a month in the terms of the residence choice (rent, the
+/// dormitory's disamenity, the moving cost spread as it is there). A relocating hire takes the
+/// cheapest room within reach of its workplace (rent plus commuting cost), so that the month's
+/// moves never outnumber the rooms.
+#[derive(Debug, Clone)]
+pub(crate) struct RoomsForWork {
+    /// Free market flats and dormitory beds by district (zero in rural districts).
+    pub free: Vec<[u32; 2]>,
+    /// Monthly cost of a flat and of a bed by district.
+    pub cost: Vec<[f64; 2]>,
+}
+
+/// A room a relocating hire takes: district and [`FLAT`] or [`BED`].
+type Room = (usize, usize);
+
+/// Index of the market flat and the dormitory bed in [`RoomsForWork`].
+const FLAT: usize = 0;
+const BED: usize = 1;
+
+impl RoomsForWork {
+    /// The cheapest free room within reach of `workplace` and its monthly cost with commuting:
+    /// `(district, FLAT or BED, cost)`.
+    fn cheapest(&self, ctx: &LabourContext, workplace: usize) -> Option<(usize, usize, f64)> {
+        let mut best: Option<(usize, usize, f64)> = None;
+        for (d, free) in self.free.iter().enumerate() {
+            let minutes = ctx.minutes[(d, workplace)];
+            if minutes > ctx.labour.max_commute_minutes {
+                continue;
+            }
+            for kind in [FLAT, BED] {
+                if free[kind] == 0 || (kind == BED && d != workplace) {
+                    continue;
+                }
+                let cost = self.cost[d][kind] + ctx.commute_cost(d, workplace);
+                if best.is_none_or(|(_, _, c)| cost < c) {
+                    best = Some((d, kind, cost));
+                }
+            }
+        }
+        best
+    }
 }
 
 /// Last month's labour-market aggregates that set this month's wage movement, by skill.
@@ -49,6 +97,8 @@ pub(crate) struct Tightness {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct LabourOutcome {
     pub hires: u32,
+    /// Hires that move the worker to a room within reach of a job beyond the radius.
+    pub relocations: u32,
     pub searchers: u32,
     /// Positions still open after matching.
     pub unfilled_vacancies: u32,
@@ -118,7 +168,9 @@ pub(crate) fn labour_market(
         }
     }
     let searchers = search_queue(ctx, hh);
+    let mut rooms = ctx.rooms.clone();
     let mut hires = 0u32;
+    let mut relocations = 0u32;
     for (i, mut draws) in searchers
         .iter()
         .map(|&(_, i, ref s)| (i as usize, s.clone()))
@@ -136,24 +188,41 @@ pub(crate) fn labour_market(
         } else {
             hh.reservation[i]
         };
-        let mut best: Option<(u32, f64)> = None;
+        // The best sampled job, and the room it needs if it lies beyond the commuting radius.
+        let mut best: Option<(u32, f64, Option<Room>)> = None;
         for _ in 0..n {
             let fi = lists[k][draws.index(lists[k].len())];
             if open[fi as usize][k] == 0 || fi == current {
                 continue;
             }
             let firm = &firms[fi as usize];
-            if ctx.minutes[(residence, firm.district)] > l.max_commute_minutes {
-                continue;
-            }
-            let net = ctx.income(wage_index, firm, k) - ctx.commute_cost(residence, firm.district);
-            if best.is_none_or(|(_, b)| net > b) {
-                best = Some((fi, net));
+            let income = ctx.income(wage_index, firm, k);
+            let (net, room) = if ctx.minutes[(residence, firm.district)] <= l.max_commute_minutes {
+                (income - ctx.commute_cost(residence, firm.district), None)
+            } else {
+                // Beyond reach: only a searcher without a job moves for it, into a free room.
+                let room = match &rooms {
+                    Some(r) if current == NO_FIRM => r.cheapest(ctx, firm.district),
+                    _ => None,
+                };
+                let Some((d, kind, cost)) = room else {
+                    continue;
+                };
+                (income - cost, Some((d, kind)))
+            };
+            if best.is_none_or(|(_, b, _)| net > b) {
+                best = Some((fi, net, room));
             }
         }
-        let Some((fi, net)) = best else { continue };
+        let Some((fi, net, room)) = best else {
+            continue;
+        };
         if net < current_net {
             continue;
+        }
+        if let (Some((d, kind)), Some(r)) = (room, rooms.as_mut()) {
+            r.free[d][kind] -= 1;
+            relocations += 1;
         }
         open[fi as usize][k] -= 1;
         if current != NO_FIRM {
@@ -178,6 +247,7 @@ pub(crate) fn labour_market(
     }
     LabourOutcome {
         hires,
+        relocations,
         searchers: searchers.len() as u32,
         unfilled_vacancies: unfilled,
     }
@@ -309,6 +379,7 @@ mod tests {
             minutes: &w.minutes,
             nearest_cluster: &w.nearest_cluster,
             outside_wage: [3000.0, 4500.0, 8000.0],
+            rooms: None,
             streams: &w.streams,
             month: 3,
         }
@@ -400,6 +471,58 @@ mod tests {
         assert_eq!(out.hires, 0);
         assert_eq!(out.unfilled_vacancies, 1);
         assert!((firms[0].wage_premium[0] - (0.1 - 0.001 + 0.01)).abs() < 1e-12);
+    }
+
+    /// Beyond the commuting limit, searchers without a job move for work while rooms last: one
+    /// free dormitory bed in the zone lets one of two take a job there (the other opening stays
+    /// open), and an employed searcher never moves for a job.
+    #[test]
+    fn searchers_without_a_job_move_for_work_while_rooms_last() {
+        let mut w = world();
+        w.labour.on_the_job_search_share = 1.0;
+        w.minutes[(0, 1)] = w.labour.max_commute_minutes + 1.0;
+        w.minutes[(1, 0)] = w.labour.max_commute_minutes + 1.0;
+        // District 0's own firm employs the third household.
+        let mut firms = vec![firm(1, [3, 0, 0], 0.1), firm(0, [0, 0, 0], 0.0)];
+        let mut hh = Households::default();
+        for key in 0..2 {
+            hh.push(searcher(key, 0));
+        }
+        let mut employed = searcher(2, 0);
+        employed.employer = 1;
+        employed.wage = 1500.0;
+        hh.push(employed);
+        firms[1].employees = [1, 0, 0];
+        let mut ctx = ctx(&w);
+        ctx.rooms = Some(RoomsForWork {
+            free: vec![[0, 0], [0, 1]],
+            cost: vec![[0.0, 0.0], [900.0, 400.0]],
+        });
+        let mut wages = [3000.0, 4500.0, 8000.0];
+        let out = labour_market(&ctx, &Tightness::default(), &mut wages, &mut firms, &mut hh);
+        assert_eq!(out.searchers, 3);
+        assert_eq!((out.hires, out.relocations), (1, 1));
+        assert_eq!(out.unfilled_vacancies, 2);
+        assert_eq!(
+            hh.employer[2], 1,
+            "the employed searcher stays where it works"
+        );
+        let moved: Vec<usize> = (0..2).filter(|&i| hh.employer[i] == 0).collect();
+        assert_eq!(moved.len(), 1);
+        assert!(
+            hh.review_residence[moved[0]],
+            "the mover reviews its residence"
+        );
+        // Without rooms nobody moves.
+        let mut firms = vec![firm(1, [3, 0, 0], 0.1)];
+        let mut hh = Households::default();
+        hh.push(searcher(0, 0));
+        ctx.rooms = Some(RoomsForWork {
+            free: vec![[0, 0], [0, 0]],
+            cost: vec![[0.0, 0.0], [900.0, 400.0]],
+        });
+        let out = labour_market(&ctx, &Tightness::default(), &mut wages, &mut firms, &mut hh);
+        assert_eq!((out.hires, out.relocations), (0, 0));
     }
 
     /// A tight market (more vacancies than unemployed) raises the wage index, a slack one lowers it.

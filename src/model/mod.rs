@@ -171,6 +171,8 @@ pub struct MonthCounters {
     pub prospects: u32,
     pub abandoned: u32,
     pub hires: u32,
+    /// Hires that moved the worker within reach of a job beyond the commuting radius.
+    pub relocations: u32,
     pub arrivals: u32,
     pub arrivals_high_skill: u32,
     /// Positions still open after this month's matching.
@@ -403,6 +405,35 @@ impl Simulation {
         self.firms.iter().filter(|f| f.holds_premises()).count()
     }
 
+    /// The flats and dormitory beds free this month, and their monthly cost in the terms of the
+    /// residence choice (rent, the dormitory's disamenity, the moving cost), for workers who
+    /// move to take a job beyond the commuting radius.
+    fn rooms_for_work(&self) -> labour::RoomsForWork {
+        let h = &self.s.households;
+        let bed_cost = self.s.housing.dormitory_rent_cny_month - h.dormitory_amenity_cny;
+        let (free, cost) = self
+            .districts
+            .iter()
+            .map(|d| {
+                if d.kind == DistrictKind::Rural {
+                    ([0, 0], [0.0, 0.0])
+                } else {
+                    (
+                        [
+                            d.free_units(Tenure::Market.stock()),
+                            d.free_units(Tenure::Dormitory.stock()),
+                        ],
+                        [
+                            d.market_rent + h.moving_cost_cny,
+                            bed_cost + h.moving_cost_cny,
+                        ],
+                    )
+                }
+            })
+            .unzip();
+        labour::RoomsForWork { free, cost }
+    }
+
     /// Step 6 on the state it reads and writes (`labour::labour_market`).
     #[inline(never)]
     fn labour_market(&mut self) {
@@ -426,6 +457,7 @@ impl Simulation {
             minutes: &self.travel.minutes,
             nearest_cluster: &self.nearest_cluster,
             outside_wage: self.outside_wage,
+            rooms: l.relocate_for_work.then(|| self.rooms_for_work()),
             streams: &self.streams,
             month: self.month,
         };
@@ -443,6 +475,7 @@ impl Simulation {
         );
         self.counters.unfilled_vacancies += out.unfilled_vacancies;
         self.counters.hires += out.hires;
+        self.counters.relocations += out.relocations;
         self.prev.hires = f64::from(out.hires);
         self.prev.searchers = f64::from(out.searchers);
     }

@@ -469,14 +469,18 @@ pub(crate) fn choose_residence(
         None => Waiting::NONE,
     };
     let Some((di, tenure)) = choice.best else {
-        // Nowhere free within reach: stay put (or, if new, take a rural room anyway).
+        // Nowhere free within reach: stay put (or, if new, take a rural room anyway); a worker
+        // living beyond reach of its job looks again next month.
         if is_new {
             let rural = ctx.fallback_rural;
             hh.residence[i] = rural as u16;
             hh.tenure[i] = Tenure::RuralHome;
             districts[rural].occupied[Tenure::RuralHome as usize] += 1;
         }
-        hh.review_residence[i] = false;
+        let employer = hh.employer[i];
+        hh.review_residence[i] = employer != NO_FIRM
+            && ctx.minutes[(hh.home(i), firms[employer as usize].district)]
+                > ctx.max_commute_minutes;
         return;
     };
     if tenure == Tenure::PublicRental {
@@ -527,7 +531,10 @@ fn best_residence(
     let mut wait_value = f64::NEG_INFINITY;
     for (di, d) in districts.iter().enumerate() {
         let minutes = ctx.minutes[(di, workplace)];
-        if (is_new || w.home() != di) && minutes > ctx.max_commute_minutes {
+        // Beyond reach the current home stays an option only for a household without a job:
+        // a worker who moved for a job, or whose commute grew too long, moves within reach.
+        let keeps_home = !is_new && w.home() == di && w.employer == NO_FIRM;
+        if !keeps_home && minutes > ctx.max_commute_minutes {
             continue;
         }
         let base = ctx.amenity[di] - minutes * ctx.commute_value;
@@ -1576,6 +1583,67 @@ mod tests {
         assert_eq!((hh.home(0), hh.tenure[0]), (zone, Tenure::Market));
         assert_eq!(districts[zone].occupied[Tenure::Market as usize], 1);
         assert_eq!(districts[rural].occupied[Tenure::RuralHome as usize], 0);
+        assert!(!hh.review_residence[0]);
+    }
+
+    /// A worker whose home lies beyond reach of its job (it moved for the job) cannot keep that
+    /// home, however cheap: with nothing free within reach it stays and looks again next month;
+    /// with a flat free in the zone it moves there. Without a job the same home is kept.
+    #[test]
+    fn a_worker_beyond_reach_of_its_job_moves_within_reach() {
+        use super::{ResidenceContext, choose_residence};
+        let (spec, mut districts) = housing_world();
+        let ids: Vec<&String> = spec.districts.keys().collect();
+        let at = |id: &str| ids.iter().position(|k| *k == id).expect("district");
+        let (zone, rural) = (at("zone"), at("rural"));
+        let mut minutes = nalgebra::DMatrix::from_element(3, 3, 40.0);
+        for d in 0..3 {
+            minutes[(d, d)] = 5.0;
+            minutes[(d, rural)] = 70.0;
+            minutes[(rural, d)] = 70.0;
+        }
+        minutes[(rural, rural)] = 5.0;
+        let streams = crate::model::streams::Streams::new(3);
+        let mut policy = spec.policy.clone();
+        policy.public_rental_eligibility = crate::scenario::PublicRentalEligibility::TalentsOnly;
+        // Commuting is cheap here: only the radius can make the village home go.
+        let ctx = ResidenceContext {
+            households: &spec.households,
+            housing: &spec.housing,
+            policy: &policy,
+            max_commute_minutes: 60.0,
+            commute_value: 1.0,
+            minutes: &minutes,
+            amenity: &[0.0; 3],
+            free_seats: &[0.0; 3],
+            fallback_rural: rural,
+            public_rental: super::PublicRentalRules::new(&spec.housing, 4000.0),
+            streams: &streams,
+            month: 1,
+        };
+        let firms = vec![crate::model::tests::blank_firm(zone)];
+        let mut hh = Households::default();
+        let mut w = household(rural as u16, 0, false);
+        w.tenure = Tenure::RuralHome;
+        w.origin = Origin::LocalRural;
+        hh.push(w);
+        districts[rural].housing[Tenure::RuralHome as usize] = 10.0;
+        districts[rural].occupied[Tenure::RuralHome as usize] = 1;
+        districts[zone].housing[Tenure::Market as usize] = 10.0;
+        // Without a job the village home stays (its anchor, the zone, is beyond reach).
+        hh.employer[0] = NO_FIRM;
+        choose_residence(&ctx, &firms, &mut districts, &mut hh, 0, false);
+        assert_eq!(hh.home(0), rural);
+        // Employed in the zone with the zone full: it stays and looks again next month.
+        hh.employer[0] = 0;
+        districts[zone].housing[Tenure::Market as usize] = 0.0;
+        choose_residence(&ctx, &firms, &mut districts, &mut hh, 0, false);
+        assert_eq!(hh.home(0), rural);
+        assert!(hh.review_residence[0]);
+        // A flat frees in the zone: it moves, though the village home costs nothing.
+        districts[zone].housing[Tenure::Market as usize] = 10.0;
+        choose_residence(&ctx, &firms, &mut districts, &mut hh, 0, false);
+        assert_eq!((hh.home(0), hh.tenure[0]), (zone, Tenure::Market));
         assert!(!hh.review_residence[0]);
     }
 

@@ -348,6 +348,9 @@ pub struct LabourSpec {
     pub reservation_decay_per_month: f64,
     pub commute_value_cny_per_minute_month: f64,
     pub max_commute_minutes: f64,
+    /// A searcher without a job may take one beyond `max_commute_minutes` by moving into a free
+    /// flat or dormitory bed within reach of it (docs/ODD.md §7.6).
+    pub relocate_for_work: bool,
     pub retirement_rate_per_year: f64,
 }
 
