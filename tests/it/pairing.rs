@@ -121,12 +121,17 @@ fn paired_differences_are_at_most_half_as_noisy_as_levels() {
     let housing = load_file(&scenarios_dir().join("public-housing.toml")).expect("scenario");
     let approval = load_file(&scenarios_dir().join("approval-reform.toml")).expect("scenario");
     // Target indicators: where households live (public housing) and the jobs the projects bring
-    // (approval reform) are at most half as noisy paired as in levels. The count of firms, a sum
-    // of many thresholded entry and exit decisions, pairs less well (0.6 measured, 1.6 before
-    // synchronised streams): it is bounded at 0.75.
+    // (approval reform) are at most half as noisy paired as in levels. The count of firms pairs
+    // less well, and not for want of synchronised streams (1.6 before them): the reform's gain in
+    // firms is itself uneven across seeds, because where the zone's serviced land runs out in
+    // the 2030s the reform only brings entries forward (seed 10993867919764085851: +218 firms at
+    // the end of 2025, −2 in 2035's mean). Measured 0.57 with 200 million CNY of start-up cash in
+    // the zone account and 0.76 with 100 million, which leaves a little less land serviced; an
+    // estimate from 20 pairs is itself uncertain by about 15 %. The bound, 0.9, still fails if
+    // the streams desynchronise.
     let cases: [(&Scenario, &[(&str, f64)]); 2] = [
         (&housing, &[("pendulum_index", 0.5)]),
-        (&approval, &[("employment", 0.5), ("firms", 0.75)]),
+        (&approval, &[("employment", 0.5), ("firms", 0.9)]),
     ];
     for (scenario, targets) in cases {
         let ids: Vec<&str> = targets.iter().map(|t| t.0).collect();
