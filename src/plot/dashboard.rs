@@ -196,7 +196,13 @@ pub fn dashboard(
 /// so that nobody reads D's rise as integration.
 fn pendulum_share(records: &[MonthRecord], lang: Lang) -> Line {
     Line::new(
-        format!("{} (0–1)", name("pendulum_index", lang)),
+        // The catalogue's name with its unit is wider than the panel, and the legend box then
+        // loses its swatches: a short name, as in the coupling figure of `compare`.
+        lang.pick(
+            "钟摆指数：外住比例（0–1）",
+            "Pendulum: workers living elsewhere (0–1)",
+        )
+        .to_string(),
         PALETTE[3],
         records
             .iter()
