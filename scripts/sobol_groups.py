@@ -32,6 +32,17 @@ SECTION_GROUPS = {
     "lever_costs": "public_finance",
 }
 
+# The groups' names for readers: figures and reports of `analyze` and `sweep --report` show them.
+GROUP_NAMES = {
+    "macro_demand": ("宏观经济与需求", "Macro economy and demand"),
+    "sector_technology": ("行业与技术", "Sectors and technology"),
+    "firms_finance": ("企业与融资", "Firms and finance"),
+    "labour_households": ("劳动力与住户", "Labour and households"),
+    "land_infrastructure": ("土地与基础设施", "Land and infrastructure"),
+    "housing": ("住房", "Housing"),
+    "public_finance": ("公共财政", "Public finance"),
+}
+
 # District stocks that belong to housing or to the population rather than to land and networks.
 DISTRICT_HOUSING = {
     "market_housing_units",
@@ -79,6 +90,12 @@ def main() -> None:
         counts[group] = counts.get(group, 0) + 1
         fields = ", ".join(f"{k} = {value(v)}" for k, v in spec.items() if k != "group")
         print(f'"{name}" = {{ {fields}, group = "{group}" }}')
+    print()
+    print("# The groups' names in figures and reports.")
+    print("[groups]")
+    for group in counts:
+        zh, en = GROUP_NAMES[group]
+        print(f'{group} = {{ zh = "{zh}", en = "{en}" }}')
     summary = ", ".join(f"{g} {n}" for g, n in sorted(counts.items()))
     print(f"{len(table)} parameters in {len(counts)} groups: {summary}", file=sys.stderr)
 

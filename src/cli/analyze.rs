@@ -72,10 +72,29 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
             of_runs: false,
             seed: Some(args.seed),
         };
-        let files = crate::report::sensitivity::write(&analyses, &source, args.lang, dir)?;
+        let names = factor_names(Some(&args.params), args.lang)?;
+        let files = crate::report::sensitivity::write(&analyses, &source, args.lang, &names, dir)?;
         eprintln!("wrote {}", files.join(", "));
     }
     Ok(())
+}
+
+/// The readers' names of a parameter file's groups in `lang` (its `[groups]` table; none without
+/// a file).
+pub fn factor_names(
+    params: Option<&std::path::Path>,
+    lang: crate::plot::Lang,
+) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+    let Some(path) = params else {
+        return Ok(Default::default());
+    };
+    let labels = crate::sensitivity::params::read_group_labels(path)
+        .map_err(|e| UsageError(e.to_string()))?;
+    let which = usize::from(!lang.zh());
+    Ok(labels
+        .into_iter()
+        .map(|(group, names)| (group, names[which].clone()))
+        .collect())
 }
 
 /// A table for the console, the same as JSON, and the indices of each output.

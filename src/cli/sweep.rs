@@ -568,16 +568,20 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         };
         let (_, _, analyses) = super::analyze::analyse(&analyze, params.clone())?;
         let source = crate::report::sensitivity::SourceInfo {
-            what: format!(
-                "sweep of {} (scenario hash {})",
-                scenario.name(),
-                &scenario.content_hash()[..8.min(scenario.content_hash().len())]
-            ),
+            what: {
+                let hash = &scenario.content_hash()[..8.min(scenario.content_hash().len())];
+                if args.lang.zh() {
+                    format!("{} 的扫描（情景哈希 {hash}）", scenario.name())
+                } else {
+                    format!("sweep of {} (scenario hash {hash})", scenario.name())
+                }
+            },
             count: plan.runs() as usize,
             of_runs: true,
             seed: Some(args.seed),
         };
-        let files = crate::report::sensitivity::write(&analyses, &source, args.lang, &out)?;
+        let names = super::analyze::factor_names(args.params.as_deref(), args.lang)?;
+        let files = crate::report::sensitivity::write(&analyses, &source, args.lang, &names, &out)?;
         if !args.quiet {
             eprintln!("wrote {}", files.join(", "));
         }

@@ -191,7 +191,8 @@ where
     let (_, height) = root.dim_in_pixel();
     let (top, rest) = root.split_vertically(TITLE_PX + 36);
     let (body, bottom) = rest.split_vertically(height - (TITLE_PX + 36) - (SMALL_PX + 24));
-    top.draw_text(&tidy(title), &font(TITLE_PX), (30, 18))?;
+    // A long title (an output's full name) shrinks to fit rather than run off the figure.
+    top.draw_text(&tidy(title), &fitted_font(&top, title, TITLE_PX), (30, 18))?;
     bottom.draw_text(source, &grey_font(SMALL_PX), (30, 6))?;
     figure.draw(&body)
 }

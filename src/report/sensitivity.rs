@@ -1,11 +1,13 @@
 //! Reports of sensitivity analysis (Sobol tornado, Morris μ*–σ) and of scenario discovery (PRIM).
 
 use super::{FigureRef, Report, Table};
+use crate::experiment::sweep::{Aggregate, OutputSpec};
 use crate::format::figure;
 use crate::plot::sensitivity::{MorrisScatter, PrimTradeoff, Tornado};
 use crate::plot::{Lang, save, tidy};
 use crate::sensitivity::analyze::Indices;
 use crate::sensitivity::prim::BoxStep;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Where the analysed numbers come from.
@@ -52,6 +54,40 @@ impl SourceInfo {
     }
 }
 
+/// An output as a reader knows it: the indicator's catalogue name with its scope, the district
+/// and the period the output summarises (`pendulum_index@final` → "Pendulum index (share of
+/// workers living elsewhere) (worker agents), final year"). An output that names no catalogued
+/// indicator (a toy function's `y`) keeps its text.
+pub fn output_label(text: &str, lang: Lang) -> String {
+    use crate::model::indicators::{indicator, label};
+    let Ok(spec) = OutputSpec::parse(text) else {
+        return text.to_string();
+    };
+    if indicator(&spec.indicator).is_none() {
+        return text.to_string();
+    }
+    let zh = lang.zh();
+    let name = label(&spec.indicator, zh);
+    let period = match (spec.aggregate, zh) {
+        (Aggregate::FinalYear, true) => "末年".to_string(),
+        (Aggregate::FinalYear, false) => "final year".to_string(),
+        (Aggregate::Year(y), true) => format!("{y}年"),
+        (Aggregate::Year(y), false) => y.to_string(),
+        (Aggregate::Max, true) => "全程最高".to_string(),
+        (Aggregate::Max, false) => "highest over the run".to_string(),
+        (Aggregate::Min, true) => "全程最低".to_string(),
+        (Aggregate::Min, false) => "lowest over the run".to_string(),
+        (Aggregate::Mean, true) => "全程平均".to_string(),
+        (Aggregate::Mean, false) => "mean over the run".to_string(),
+    };
+    match (&spec.district, zh) {
+        (Some(d), true) => format!("{name}，{d}，{period}"),
+        (Some(d), false) => format!("{name}, {d}, {period}"),
+        (None, true) => format!("{name}，{period}"),
+        (None, false) => format!("{name}, {period}"),
+    }
+}
+
 /// A file-name-safe form of an output's name.
 fn stem(text: &str) -> String {
     text.chars()
@@ -67,13 +103,27 @@ fn write_report(report: &Report, dir: &Path) -> anyhow::Result<Vec<String>> {
     Ok(vec![html.display().to_string(), md.display().to_string()])
 }
 
-/// Figures of every output's indices, and the report, in `dir`. Returns the files written.
+/// Figures of every output's indices, and the report, in `dir`; `factor_names` names factors
+/// (groups) for readers in `lang`, and the tables keep the ids beside them. Returns the files
+/// written.
 pub fn write(
     analyses: &[(String, Indices)],
     source: &SourceInfo,
     lang: Lang,
+    factor_names: &BTreeMap<String, String>,
     dir: &Path,
 ) -> anyhow::Result<Vec<String>> {
+    let named = |factor: &str| {
+        factor_names
+            .get(factor)
+            .cloned()
+            .unwrap_or_else(|| factor.to_string())
+    };
+    let named_with_id = |factor: &str| match factor_names.get(factor) {
+        Some(name) if lang.zh() => format!("{name}（`{factor}`）"),
+        Some(name) => format!("{name} (`{factor}`)"),
+        None => factor.to_string(),
+    };
     let src = source.line(lang);
     let mut figures = Vec::new();
     let mut tables = Vec::new();
@@ -81,18 +131,36 @@ pub fn write(
     let mut sobol = false;
     for (output, indices) in analyses {
         let path = dir.join("figures").join(stem(output));
+        // Figures and headings name the output as a reader knows it; tables keep its id too,
+        // so that a reader can find the column in `runs.csv`.
+        let label = output_label(output, lang);
+        let drawn = tidy(&label);
+        let caption = if label == *output {
+            label.clone()
+        } else if lang.zh() {
+            format!("{label}（`{output}`）")
+        } else {
+            format!("{label} (`{output}`)")
+        };
         match indices {
             Indices::Sobol(v) => {
                 sobol = true;
                 let title = if lang.zh() {
-                    format!("{output} 的 Sobol 指数（按总效应排序）")
+                    format!("{label} 的 Sobol 指数")
                 } else {
-                    format!("Sobol indices of {output} (sorted by total effect)")
+                    format!("Sobol indices of {label}")
                 };
+                let drawn_indices: Vec<_> = v
+                    .iter()
+                    .map(|i| crate::sensitivity::analyze::SobolIndex {
+                        factor: tidy(&named(&i.factor)),
+                        ..i.clone()
+                    })
+                    .collect();
                 let paths = save(
                     &Tornado {
-                        indices: v,
-                        output,
+                        indices: &drawn_indices,
+                        output: &drawn,
                         lang,
                     },
                     &title,
@@ -103,8 +171,8 @@ pub fn write(
                     title,
                     caption: lang
                         .pick(
-                            "ST：该因子单独及其与其他因子交互所解释的输出方差份额；S1：单独解释的份额；横线为95%自助法区间。区间宽时应增加样本。",
-                            "ST: the share of the output's variance a factor explains alone and through interactions; S1: alone; whiskers are 95 % bootstrap intervals. Wide intervals call for more samples.",
+                            "按总效应排序。ST：该因子单独及其与其他因子交互所解释的输出方差份额；S1：单独解释的份额；横线为95%自助法区间。区间宽时应增加样本。",
+                            "Sorted by total effect. ST: the share of the output's variance a factor explains alone and through interactions; S1: alone; whiskers are 95 % bootstrap intervals. Wide intervals call for more samples.",
                         )
                         .into(),
                     png: paths[0].clone(),
@@ -112,24 +180,28 @@ pub fn write(
                 let mut sorted: Vec<_> = v.iter().collect();
                 sorted.sort_by(|a, b| b.st.total_cmp(&a.st));
                 list.push((
-                    output.clone(),
+                    label.clone(),
                     sorted
                         .iter()
                         .take(3)
-                        .map(|i| format!("{} (ST {:.2})", i.factor, i.st))
+                        .map(|i| format!("{} (ST {:.2})", named(&i.factor), i.st))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ));
                 tables.push(Table {
-                    caption: output.clone(),
-                    header: ["factor", "S1", "S1 ± 95 %", "ST", "ST ± 95 %"]
-                        .map(String::from)
-                        .to_vec(),
+                    caption: caption.clone(),
+                    header: if lang.zh() {
+                        ["因子", "S1", "S1 ±95%", "ST", "ST ±95%"]
+                    } else {
+                        ["factor", "S1", "S1 ± 95 %", "ST", "ST ± 95 %"]
+                    }
+                    .map(String::from)
+                    .to_vec(),
                     rows: sorted
                         .iter()
                         .map(|i| {
                             vec![
-                                i.factor.clone(),
+                                named_with_id(&i.factor),
                                 format!("{:.3}", i.s1),
                                 format!("{:.3}", i.s1_conf),
                                 format!("{:.3}", i.st),
@@ -142,14 +214,14 @@ pub fn write(
             }
             Indices::Morris(v) => {
                 let title = if lang.zh() {
-                    format!("{output} 的 Morris 筛选")
+                    format!("{label} 的 Morris 筛选")
                 } else {
-                    format!("Morris screening of {output}")
+                    format!("Morris screening of {label}")
                 };
                 let paths = save(
                     &MorrisScatter {
                         indices: v,
-                        output,
+                        output: &drawn,
                         lang,
                     },
                     &title,
@@ -169,7 +241,7 @@ pub fn write(
                 let mut sorted: Vec<_> = v.iter().collect();
                 sorted.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
                 list.push((
-                    output.clone(),
+                    label.clone(),
                     sorted
                         .iter()
                         .take(3)
@@ -178,10 +250,14 @@ pub fn write(
                         .join(", "),
                 ));
                 tables.push(Table {
-                    caption: output.clone(),
-                    header: ["parameter", "μ*", "μ* ± 95 %", "μ", "σ"]
-                        .map(String::from)
-                        .to_vec(),
+                    caption: caption.clone(),
+                    header: if lang.zh() {
+                        ["参数", "μ*", "μ* ±95%", "μ", "σ"]
+                    } else {
+                        ["parameter", "μ*", "μ* ± 95 %", "μ", "σ"]
+                    }
+                    .map(String::from)
+                    .to_vec(),
                     rows: sorted
                         .iter()
                         .map(|i| {
@@ -199,7 +275,10 @@ pub fn write(
             }
         }
     }
-    let outputs: Vec<&str> = analyses.iter().map(|(o, _)| o.as_str()).collect();
+    let outputs: Vec<String> = analyses
+        .iter()
+        .map(|(o, _)| output_label(o, lang))
+        .collect();
     let report = Report {
         lang,
         title: if lang.zh() {
@@ -376,4 +455,30 @@ pub fn write_prim(
         source: src,
     };
     write_report(&report, dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_is_named_by_its_indicator_and_period_in_either_language() {
+        let zh = output_label("pendulum_index@final", Lang::Zh);
+        assert!(zh.starts_with("钟摆指数") && zh.ends_with("，末年"), "{zh}");
+        let en = output_label("max:debt_to_revenue", Lang::En);
+        assert!(en.ends_with(", highest over the run"), "{en}");
+        assert!(!en.contains("debt_to_revenue"), "{en}");
+        let district = output_label("gdp[zone]@2030", Lang::En);
+        assert!(district.ends_with(", zone, 2030"), "{district}");
+    }
+
+    #[test]
+    fn an_output_outside_the_catalogue_keeps_its_text() {
+        assert_eq!(output_label("y", Lang::Zh), "y");
+        assert_eq!(
+            output_label("not_an_indicator@final", Lang::En),
+            "not_an_indicator@final"
+        );
+        assert_eq!(output_label("bad:gdp", Lang::En), "bad:gdp");
+    }
 }

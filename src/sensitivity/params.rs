@@ -137,6 +137,60 @@ pub fn read_parameters(path: &Path) -> Result<Vec<Parameter>, ParamsError> {
     Ok(params)
 }
 
+/// Names of a parameter file's groups for readers, from its optional `[groups]` table:
+/// `macro_demand = { zh = "宏观经济与需求", en = "Macro economy and demand" }`. Figures and
+/// reports show them instead of the ids; a group without an entry keeps its id. Returns
+/// `group → [zh, en]`.
+pub fn read_group_labels(
+    path: &Path,
+) -> Result<std::collections::BTreeMap<String, [String; 2]>, ParamsError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ParamsError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    group_labels_in(&text, &shown)
+}
+
+fn group_labels_in(
+    text: &str,
+    shown: &str,
+) -> Result<std::collections::BTreeMap<String, [String; 2]>, ParamsError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Names {
+        zh: String,
+        en: String,
+    }
+    let table: toml::Table = toml::from_str(text).map_err(|e| ParamsError::Invalid {
+        location: shown.to_string(),
+        message: e.message().to_string(),
+    })?;
+    let mut labels = std::collections::BTreeMap::new();
+    let Some(groups) = table.get("groups") else {
+        return Ok(labels);
+    };
+    let expected = "expected `[groups]` entries `name = { zh = \"…\", en = \"…\" }`";
+    let Some(groups) = groups.as_table() else {
+        return Err(ParamsError::Invalid {
+            location: format!("{shown} (key `groups`)"),
+            message: expected.into(),
+        });
+    };
+    for (group, value) in groups {
+        let names: Names =
+            value
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| ParamsError::Invalid {
+                    location: format!("{shown} (key `groups.{group}`)"),
+                    message: format!("{}; {expected}", e.message().trim()),
+                })?;
+        labels.insert(group.clone(), [names.zh, names.en]);
+    }
+    Ok(labels)
+}
+
 /// The uncertain parameters of a TOML text that extends nothing (the built-in baseline).
 pub fn parameters_of_text(text: &str, shown: &str) -> Result<Vec<Parameter>, ParamsError> {
     parameters_in(text, shown, None, &mut Vec::new())
@@ -285,6 +339,25 @@ mod tests {
                 group: None,
             },
         }
+    }
+
+    #[test]
+    fn group_labels_are_read_and_a_bad_entry_is_named() {
+        let text = "[uncertainty]\n\"a.b\" = { dist = \"uniform\", low = 0.0, high = 1.0, group = \"g\" }\n\
+                    [groups]\ng = { zh = \"甲组\", en = \"Group G\" }\n";
+        let labels = group_labels_in(text, "f.toml").expect("valid");
+        assert_eq!(labels["g"], ["甲组".to_string(), "Group G".to_string()]);
+        assert!(
+            group_labels_in("x = 1\n", "f.toml")
+                .expect("none")
+                .is_empty()
+        );
+        let bad = group_labels_in("[groups]\ng = { zh = \"甲\" }\n", "f.toml").unwrap_err();
+        let message = bad.to_string();
+        assert!(
+            message.contains("groups.g") && message.contains("en"),
+            "{message}"
+        );
     }
 
     #[test]
