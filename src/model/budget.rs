@@ -145,6 +145,11 @@ pub(crate) fn government_budget(ctx: &BudgetContext, purse: &mut PublicPurse) {
         if gov.first_year_revenue == 0.0 && gov.revenue_history.len() >= 12 {
             gov.first_year_revenue = gov.revenue_history.iter().take(12).sum();
         }
+        // The year's new-debt quota, a share of the last 12 months' revenue (annualised in the
+        // first month).
+        if ctx.month.is_multiple_of(12) {
+            gov.new_debt_quota_left = g.new_debt_quota_revenue_share * gov.annual_revenue();
+        }
         // Mandatory spending.
         let administration =
             rules.administration / 12.0 * (1.0 + rules.administration_growth).dpow(years);
@@ -248,8 +253,18 @@ pub(crate) fn government_budget(ctx: &BudgetContext, purse: &mut PublicPurse) {
         // model's scope (salaries, pensions, culture…), so no account hoards cash.
         let items = ctx.plan_items(a, plan_scale(g, &purse.accounts[a]));
         let planned: f64 = items.iter().map(|x| x.3).sum();
-        let extra = excess.min(planned * g.surplus_plan_multiple);
+        // What is left of the new-debt quota pays for more of the plan too, so the cash it
+        // frees goes to current spending.
+        let gov = &purse.accounts[a];
+        let room = debt_room(gov, rules.debt_limit, g.debt_rule_revenue_months).max(0.0);
+        let quota = gov.new_debt_quota_left.min(room);
+        let extra = if planned > 0.0 {
+            (excess + quota).min(planned * g.surplus_plan_multiple)
+        } else {
+            0.0
+        };
         let gov = &mut purse.accounts[a];
+        excess += gov.borrow_under_quota(extra, room);
         if extra > 0.0 && planned > 0.0 {
             gov.spend(extra);
             gov.flows.capital_spending += extra;
@@ -290,7 +305,11 @@ pub(crate) fn capital_plan(ctx: &BudgetContext, mandatory: &[f64; 2], purse: &mu
         let public = planned * (1.0 - ppp_share);
         let buffer = g.cash_buffer_months * mandatory[a];
         let available = (gov.cash - buffer).max(0.0);
-        let mut funded = public.min(available);
+        // Bonds under the year's new-debt quota pay for projects first, then cash, then the
+        // other instruments within the debt limit.
+        let room = debt_room(gov, rules.debt_limit, g.debt_rule_revenue_months);
+        let by_quota = gov.borrow_under_quota(public, room);
+        let mut funded = by_quota + (public - by_quota).min(available);
         if funded < public {
             let room = debt_room(gov, rules.debt_limit, g.debt_rule_revenue_months);
             let unfinanced = gov.finance(public - funded, room);
@@ -790,6 +809,44 @@ mod tests {
         assert!(zone.debt_bonds > 0.0);
         assert_eq!(zone.debt_platform, 0.0);
         assert_eq!(zone.debt_insurance, 0.0);
+    }
+
+    /// The status quo's new-debt quota: each January bonds of a share of the last year's revenue
+    /// pay for the capital plan, so the cash they free goes to current spending and debt grows;
+    /// an account above its debt limit gets none.
+    #[test]
+    fn the_new_debt_quota_pays_for_the_plan_within_the_debt_limit() {
+        let mut s = spec();
+        s.government.new_debt_quota_revenue_share = 0.15;
+        s.government.surplus_debt_prepayment_share = 0.0;
+        let with_revenue = |cash: f64, debt: f64| {
+            let mut gov = Government::new(cash, debt);
+            gov.revenue_history.extend(std::iter::repeat_n(1e9, 12));
+            gov
+        };
+        let mut purse = Purse::with(with_revenue(1e12, 0.0), Government::new(0.0, 0.0));
+        purse.budget(&s, 12);
+        let zone = purse.zone();
+        let quota = 0.15 * zone.annual_revenue();
+        let spent = zone.flows.capital_spending;
+        assert!(zone.debt_bonds > 0.0, "the quota is used");
+        assert!((zone.debt_bonds - quota.min(spent)).abs() < 1e-6 * quota);
+        assert!((zone.new_debt_quota_left - (quota - zone.debt_bonds)).abs() < 1e-6 * quota);
+        assert_eq!(zone.flows.capital_cut, 0.0);
+        assert!(
+            zone.flows.other_spending >= zone.debt_bonds,
+            "the cash it frees is spent"
+        );
+        assert!(zone.cash_identity_gap().abs() < 1e-3);
+        // Above the limit (2.2 × revenue by default): no new bonds.
+        let mut indebted = Purse::with(with_revenue(1e12, 1e11), Government::new(0.0, 0.0));
+        indebted.budget(&s, 12);
+        assert_eq!(indebted.zone().debt_bonds, 0.0);
+        // Without a quota: no new debt while cash lasts.
+        s.government.new_debt_quota_revenue_share = 0.0;
+        let mut none = Purse::with(with_revenue(1e12, 0.0), Government::new(0.0, 0.0));
+        none.budget(&s, 12);
+        assert_eq!(none.zone().debt(), 0.0);
     }
 
     #[test]

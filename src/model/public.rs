@@ -53,6 +53,9 @@ pub struct Government {
     pub land_fund: f64,
     pub bond_quota_left: f64,
     pub insurance_left: f64,
+    /// What is left of this year's new-debt quota (新增债务限额): government bonds the account may
+    /// issue for its capital plan, renewed each January as a share of its revenue.
+    pub new_debt_quota_left: f64,
     /// Revenue of the account's first year (CNY): what its capital plan's growth is measured
     /// from (0 until the first year is over).
     pub first_year_revenue: f64,
@@ -73,6 +76,7 @@ impl Government {
             land_fund: 0.0,
             bond_quota_left: 0.0,
             insurance_left: 0.0,
+            new_debt_quota_left: 0.0,
             first_year_revenue: 0.0,
         }
     }
@@ -163,6 +167,16 @@ impl Government {
         need -= platform;
         self.borrow(bonds + insurance + platform);
         need
+    }
+
+    /// Issue government bonds under this year's new-debt quota for up to `need` yuan of capital
+    /// spending, within `room` under the debt limit; returns what was borrowed.
+    pub fn borrow_under_quota(&mut self, need: f64, room: f64) -> f64 {
+        let x = need.min(self.new_debt_quota_left).min(room).max(0.0);
+        self.new_debt_quota_left -= x;
+        self.debt_bonds += x;
+        self.borrow(x);
+        x
     }
 
     /// Mandatory spending beyond every limit is still paid, by platform debt (arrears become debt).

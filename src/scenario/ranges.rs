@@ -334,6 +334,7 @@ pub const PARAMETERS: &[ParamRange] = &[
     real("government.debt_rollover_share", 0.0, 1.0),
     real("government.surplus_debt_prepayment_share", 0.0, 1.0),
     real("government.capital_plan_revenue_elasticity", 0.0, 3.0),
+    real("government.new_debt_quota_revenue_share", 0.0, 1.0),
     // [city_budget]
     real("city_budget.initial_cash_cny", 0.0, 1.0e13),
     real("city_budget.initial_debt_cny", 0.0, 1.0e13),
