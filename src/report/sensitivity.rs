@@ -54,6 +54,15 @@ impl SourceInfo {
     }
 }
 
+/// A name for readers with its id beside it, so a table can be matched with `runs.csv`.
+fn with_id(name: &str, id: &str, lang: Lang) -> String {
+    if lang.zh() {
+        format!("{name}（`{id}`）")
+    } else {
+        format!("{name} (`{id}`)")
+    }
+}
+
 /// An output as a reader knows it: the indicator's catalogue name with its scope, the district
 /// and the period the output summarises (`pendulum_index@final` → "Pendulum index (share of
 /// workers living elsewhere) (worker agents), final year"). An output that names no catalogued
@@ -120,8 +129,7 @@ pub fn write(
             .unwrap_or_else(|| factor.to_string())
     };
     let named_with_id = |factor: &str| match factor_names.get(factor) {
-        Some(name) if lang.zh() => format!("{name}（`{factor}`）"),
-        Some(name) => format!("{name} (`{factor}`)"),
+        Some(name) => with_id(name, factor, lang),
         None => factor.to_string(),
     };
     let src = source.line(lang);
@@ -137,10 +145,8 @@ pub fn write(
         let drawn = tidy(&label);
         let caption = if label == *output {
             label.clone()
-        } else if lang.zh() {
-            format!("{label}（`{output}`）")
         } else {
-            format!("{label} (`{output}`)")
+            with_id(&label, output, lang)
         };
         match indices {
             Indices::Sobol(v) => {
