@@ -145,11 +145,13 @@ pub(crate) fn government_budget(ctx: &BudgetContext, purse: &mut PublicPurse) {
         if gov.first_year_revenue == 0.0 && gov.revenue_history.len() >= 12 {
             gov.first_year_revenue = gov.revenue_history.iter().take(12).sum();
         }
-        // The year's new-debt quota, a share of the last 12 months' revenue (annualised in the
-        // first month).
+        // The new-debt quota accrues through the year, a twelfth of its share of the last 12
+        // months' revenue a month, as bonds are issued in batches; what is unused lapses in
+        // January. (All of it in January would spend a year's borrowing in its first months.)
         if ctx.month.is_multiple_of(12) {
-            gov.new_debt_quota_left = g.new_debt_quota_revenue_share * gov.annual_revenue();
+            gov.new_debt_quota_left = 0.0;
         }
+        gov.new_debt_quota_left += g.new_debt_quota_revenue_share * gov.annual_revenue() / 12.0;
         // Mandatory spending.
         let administration =
             rules.administration / 12.0 * (1.0 + rules.administration_growth).dpow(years);
@@ -309,7 +311,12 @@ pub(crate) fn capital_plan(ctx: &BudgetContext, mandatory: &[f64; 2], purse: &mu
         // other instruments within the debt limit.
         let room = debt_room(gov, rules.debt_limit, g.debt_rule_revenue_months);
         let by_quota = gov.borrow_under_quota(public, room);
-        let mut funded = by_quota + (public - by_quota).min(available);
+        // (Exactly `public` when cash covers the rest, so no rounding shows as a cut.)
+        let mut funded = if available >= public - by_quota {
+            public
+        } else {
+            by_quota + available
+        };
         if funded < public {
             let room = debt_room(gov, rules.debt_limit, g.debt_rule_revenue_months);
             let unfinanced = gov.finance(public - funded, room);
@@ -811,9 +818,9 @@ mod tests {
         assert_eq!(zone.debt_insurance, 0.0);
     }
 
-    /// The status quo's new-debt quota: each January bonds of a share of the last year's revenue
-    /// pay for the capital plan, so the cash they free goes to current spending and debt grows;
-    /// an account above its debt limit gets none.
+    /// The status quo's new-debt quota: bonds of a share of the last year's revenue, accruing a
+    /// twelfth a month, pay for the capital plan, so the cash they free goes to current spending
+    /// and debt grows; an account above its debt limit issues none.
     #[test]
     fn the_new_debt_quota_pays_for_the_plan_within_the_debt_limit() {
         let mut s = spec();
@@ -827,7 +834,7 @@ mod tests {
         let mut purse = Purse::with(with_revenue(1e12, 0.0), Government::new(0.0, 0.0));
         purse.budget(&s, 12);
         let zone = purse.zone();
-        let quota = 0.15 * zone.annual_revenue();
+        let quota = 0.15 * zone.annual_revenue() / 12.0;
         let spent = zone.flows.capital_spending;
         assert!(zone.debt_bonds > 0.0, "the quota is used");
         assert!((zone.debt_bonds - quota.min(spent)).abs() < 1e-6 * quota);

@@ -54,7 +54,7 @@ pub struct Government {
     pub bond_quota_left: f64,
     pub insurance_left: f64,
     /// What is left of this year's new-debt quota (新增债务限额): government bonds the account may
-    /// issue for its capital plan, renewed each January as a share of its revenue.
+    /// issue for its capital plan, accruing monthly as a share of its revenue, lapsing in January.
     pub new_debt_quota_left: f64,
     /// Revenue of the account's first year (CNY): what its capital plan's growth is measured
     /// from (0 until the first year is over).
