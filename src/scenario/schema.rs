@@ -502,10 +502,10 @@ pub struct GovernmentSpec {
     /// yearly revenue / its first year's revenue)^this elasticity (0: fixed in 2015 CNY; 1: a
     /// fixed share of revenue, as investment plans set as shares of the economy behave).
     pub capital_plan_revenue_elasticity: f64,
-    /// New-debt quota (新增债务限额): each January each account may issue government bonds of
-    /// this share of its last year's revenue, within its debt limit, to pay its capital plan
-    /// (bonds finance projects; the revenue they free pays current spending). 0: no new debt
-    /// unless cash runs short.
+    /// New-debt quota (新增债务限额): each account may issue government bonds of this share of
+    /// its last 12 months' revenue a year, accruing a twelfth a month and lapsing in January,
+    /// within its debt limit, to pay its capital plan (bonds finance projects; the revenue they
+    /// free pays current spending). 0: no new debt unless cash runs short.
     pub new_debt_quota_revenue_share: f64,
 }
 
