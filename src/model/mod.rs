@@ -798,8 +798,9 @@ impl Simulation {
         probe
     }
 
-    /// Treatment capacity as the scenario's share of each district's 2015 emissions, and the
-    /// pollution stock at the steady state of the untreated rest (no switch-on years later).
+    /// Treatment capacity that removes the scenario's share of each district's 2015 emissions (at
+    /// most all of them treated), and the pollution stock at the steady state of what is left (no
+    /// switch-on years later).
     fn seed_environment(&mut self, probe: &Simulation) {
         let mut emissions = vec![0.0; self.districts.len()];
         for f in &probe.firms {
@@ -808,10 +809,11 @@ impl Simulation {
             }
         }
         let decay = self.s.environment.decay_per_month.max(1e-9);
+        let removal = self.s.environment.removal_share;
         for (d, e) in self.districts.iter_mut().zip(emissions) {
             let share = self.s.districts[&d.id].environment_treatment_share;
-            d.env_capacity = share * e;
-            d.pollution = (e - d.env_capacity) / decay;
+            d.env_capacity = (share / removal).min(1.0) * e;
+            d.pollution = (e - removal * d.env_capacity) / decay;
         }
     }
 

@@ -168,10 +168,12 @@ impl Emissions<'_> {
 }
 
 /// The month's emissions of the operating firms by district, treated up to each district's
-/// capacity; the rest adds to a pollution stock that decays at `decay` a month.
+/// capacity, of which treatment removes `removal`; the rest adds to a pollution stock that decays
+/// at `decay` a month.
 pub(crate) fn update_pollution(
     emissions: &Emissions,
     decay: f64,
+    removal: f64,
     firms: &[Firm],
     districts: &mut [District],
 ) {
@@ -182,10 +184,10 @@ pub(crate) fn update_pollution(
         }
     }
     for (d, e) in districts.iter_mut().zip(by_district) {
-        let treated = e.min(d.env_capacity);
+        let removed = removal * e.min(d.env_capacity);
         d.emissions = e;
-        d.treated = treated;
-        d.pollution = d.pollution * (1.0 - decay) + e - treated;
+        d.removed = removed;
+        d.pollution = d.pollution * (1.0 - decay) + e - removed;
     }
 }
 
@@ -305,6 +307,7 @@ impl Simulation {
         update_pollution(
             &emissions,
             self.s.environment.decay_per_month,
+            self.s.environment.removal_share,
             &self.firms,
             &mut self.districts,
         );
@@ -486,11 +489,19 @@ mod tests {
         ds[0].env_capacity = e / 4.0;
         ds[0].pollution = 10.0;
         let emissions = Emissions::new(&economy.sectors, 1.0, 1.0);
-        update_pollution(&emissions, 0.5, &[firm.clone(), closed], &mut ds);
+        update_pollution(&emissions, 0.5, 0.8, &[firm.clone(), closed], &mut ds);
         assert!((ds[0].emissions - e).abs() < 1e-9);
-        assert!((ds[0].treated - e / 4.0).abs() < 1e-9);
-        assert!((ds[0].pollution - (5.0 + e * 0.75)).abs() < 1e-9);
+        // A quarter of the emissions is treated, and treatment removes 80 % of that.
+        assert!((ds[0].removed - e / 4.0 * 0.8).abs() < 1e-9);
+        assert!((ds[0].pollution - (5.0 + e * 0.8)).abs() < 1e-9);
         assert_eq!(ds[1].emissions, 0.0);
+        // However much capacity is built, what treatment leaves keeps the stock above zero: it
+        // settles at (1 − removal)·E/decay.
+        ds[0].env_capacity = 10.0 * e;
+        for _ in 0..200 {
+            update_pollution(&emissions, 0.5, 0.8, std::slice::from_ref(&firm), &mut ds);
+        }
+        assert!((ds[0].pollution - 0.2 * e / 0.5).abs() < 1e-9);
         let cleaner = Emissions::new(&economy.sectors, 1.1, 1.0);
         assert!(cleaner.of(&firm) < emissions.of(&firm));
     }

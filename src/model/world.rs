@@ -88,9 +88,9 @@ pub struct District {
     /// Households on the district's public rental waiting list after this month's allocation.
     pub public_rental_waiting: u32,
     pub pollution: f64,
-    /// Emissions and treatment of the last month (pollution units).
+    /// Emissions of the last month, and what treatment removed of them (pollution units).
     pub emissions: f64,
-    pub treated: f64,
+    pub removed: f64,
 }
 
 impl District {
@@ -136,7 +136,7 @@ impl District {
             public_rental_waiting: 0,
             pollution: 0.0,
             emissions: 0.0,
-            treated: 0.0,
+            removed: 0.0,
         }
     }
 

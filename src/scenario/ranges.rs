@@ -371,6 +371,7 @@ pub const PARAMETERS: &[ParamRange] = &[
     real("finance.listed_dividend_yield_per_year", 0.0, 1.0),
     // [environment]
     real("environment.decay_per_month", 0.0, 1.0),
+    above("environment.removal_share", 0.0, 1.0),
     above("environment.red_line_stock", 0.0, 1.0e12),
     real("environment.intensity_technology_elasticity", 0.0, 5.0),
     real("environment.red_line_pollution_threshold", 0.0, 1.0e6),

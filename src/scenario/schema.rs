@@ -148,8 +148,9 @@ pub struct DistrictSpec {
     pub industrial_land_price_cny_per_ha: f64,
     pub roads_cny: f64,
     pub utilities_cny: f64,
-    /// Share of the district's 2015 emissions its treatment capacity handles; the capacity in
-    /// pollution units a month is derived from the 2015 firms at the start.
+    /// Share of the district's 2015 emissions its treatment capacity removes; the capacity in
+    /// pollution units a month (`share / environment.removal_share` of the 2015 emissions, at most
+    /// all of them) is derived from the 2015 firms at the start.
     pub environment_treatment_share: f64,
     pub logistics_cny: f64,
     pub digital_cny: f64,
@@ -567,6 +568,9 @@ pub struct FinanceSpec {
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentSpec {
     pub decay_per_month: f64,
+    /// Share of the emissions a plant treats that it removes: treatment is never complete, so
+    /// the pollution stock stays above zero while firms emit, however much capacity is built.
+    pub removal_share: f64,
     pub red_line_stock: f64,
     pub red_line_pollution_threshold: f64,
     /// Elasticity of emissions per unit of output to the technology level (exogenous TFP): 1
