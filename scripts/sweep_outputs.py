@@ -4,7 +4,7 @@
 A sweep's journal (`runs.partial.csv`) and `runs.csv` repeat every parameter of every run, which
 `design.csv` already holds: a grouped Sobol study of the baseline at N = 2048 is 75 MB of them.
 This keeps only what the runs produced, so that a sweep longer than one sitting can be saved with
-the study, resumed elsewhere, and analysed on its finished base samples before it ends.
+the study, resumed elsewhere, and analysed on its complete base samples before it ends.
 
     sweep_outputs.py pack SWEEP_DIR OUTPUTS_CSV
         runs finished so far (journal or runs.csv) -> run,sample,replication,seed,<outputs>,status
@@ -12,9 +12,10 @@ the study, resumed elsewhere, and analysed on its finished base samples before i
         the journal back, byte for byte, from the packed outputs and the design
         (`chancheng design` with the sweep's method, params and n writes the same design,
         without the sample column); `chancheng sweep ... --resume` then completes it
-    sweep_outputs.py prefix OUTPUTS_CSV DESIGN_CSV RUNS_PER_BASE_SAMPLE DIR
-        the longest run of complete Saltelli base samples from the start: DIR/design.csv and
-        DIR/outputs.csv (one row of outputs per design row), for `chancheng analyze`
+    sweep_outputs.py complete OUTPUTS_CSV DESIGN_CSV RUNS_PER_BASE_SAMPLE DIR
+        the Saltelli base samples whose runs have all finished (a parallel sweep finishes them in
+        several blocks, not from the start): DIR/design.csv and DIR/outputs.csv (one row of outputs
+        per design row), which `chancheng analyze` reads as a design of that many base samples
 """
 import csv
 import os
@@ -77,7 +78,7 @@ def unpack(packed, design, journal):
     print(f"{journal}: {n} runs", file=sys.stderr)
 
 
-def prefix(packed, design, per_base, out_dir):
+def complete(packed, design, per_base, out_dir):
     rows = read_design(design)
     with open(design, newline="") as f:
         header = f.readline().rstrip("\n").split(",")
@@ -90,18 +91,20 @@ def prefix(packed, design, per_base, out_dir):
         for r in reader:
             if r[-1] == "ok":
                 by_sample[int(r[1])] = r[4:-1]
-    complete = 0
-    while all(complete * per_base + k in by_sample for k in range(per_base)):
-        complete += 1
+    bases = [
+        b
+        for b in range(len(rows) // per_base)
+        if all(b * per_base + k in by_sample for k in range(per_base))
+    ]
+    picked = [b * per_base + k for b in bases for k in range(per_base)]
     os.makedirs(out_dir, exist_ok=True)
-    last = complete * per_base
     with open(os.path.join(out_dir, "design.csv"), "w", newline="") as f:
         f.write(",".join(header) + "\n")
-        f.writelines(rows[i] + "\n" for i in range(last))
+        f.writelines(rows[i] + "\n" for i in picked)
     with open(os.path.join(out_dir, "outputs.csv"), "w", newline="") as f:
         f.write(",".join(names[4:-1]) + "\n")
-        f.writelines(",".join(by_sample[i]) + "\n" for i in range(last))
-    print(f"{out_dir}: {complete} complete base samples ({last} runs)", file=sys.stderr)
+        f.writelines(",".join(by_sample[i]) + "\n" for i in picked)
+    print(f"{out_dir}: {len(bases)} complete base samples ({len(picked)} runs)", file=sys.stderr)
 
 
 if __name__ == "__main__":
@@ -110,7 +113,7 @@ if __name__ == "__main__":
         pack(args[1], args[2])
     elif len(args) == 4 and args[0] == "unpack":
         unpack(args[1], args[2], args[3])
-    elif len(args) == 5 and args[0] == "prefix":
-        prefix(args[1], args[2], int(args[3]), args[4])
+    elif len(args) == 5 and args[0] == "complete":
+        complete(args[1], args[2], int(args[3]), args[4])
     else:
         sys.exit(__doc__)
