@@ -15,7 +15,10 @@ fn dependencies(package: &str) -> Vec<String> {
         .current_dir(root())
         .args([
             "tree",
-            "--offline",
+            // Not --offline: a fresh machine's build fetches only the simulator's crates, so
+            // the Python crate's (PyO3's) may still have to be downloaded; --locked keeps the
+            // lock file's versions.
+            "--locked",
             "--prefix",
             "none",
             "-e",
