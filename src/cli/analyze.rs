@@ -59,21 +59,22 @@ pub struct AnalyzeArgs {
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     let usage = |m: String| UsageError(m);
     let params = read_parameters(&args.params).map_err(|e| usage(e.to_string()))?;
-    let (text, json, analyses) = analyse(&args, params)?;
+    let analysis = analyse(&args, params)?;
     let out = match args.format {
-        Format::Table => text,
-        Format::Json => serde_json::to_string_pretty(&json)? + "\n",
+        Format::Table => analysis.text,
+        Format::Json => serde_json::to_string_pretty(&analysis.json)? + "\n",
     };
     super::print_out(out.as_bytes())?;
     if let Some(dir) = &args.report {
         let source = crate::report::sensitivity::SourceInfo {
             what: format!("{} + {}", args.samples.display(), args.outputs.display()),
             count: read_csv(&args.samples).map(|t| t.rows.len()).unwrap_or(0),
-            of_runs: false,
+            base_samples: analysis.base_samples,
             seed: Some(args.seed),
         };
         let names = factor_names(Some(&args.params), args.lang)?;
-        let files = crate::report::sensitivity::write(&analyses, &source, args.lang, &names, dir)?;
+        let files =
+            crate::report::sensitivity::write(&analysis.indices, &source, args.lang, &names, dir)?;
         eprintln!("wrote {}", files.join(", "));
     }
     Ok(())
@@ -97,12 +98,17 @@ pub fn factor_names(
         .collect())
 }
 
-/// A table for the console, the same as JSON, and the indices of each output.
-pub type Analysis = (
-    String,
-    serde_json::Map<String, serde_json::Value>,
-    Vec<(String, Indices)>,
-);
+/// What `analyse` computed.
+pub struct Analysis {
+    /// A table for the console.
+    pub text: String,
+    /// The same as JSON.
+    pub json: serde_json::Map<String, serde_json::Value>,
+    /// The indices of each output.
+    pub indices: Vec<(String, Indices)>,
+    /// A Saltelli design's base samples N (its rows over its rows per base sample).
+    pub base_samples: Option<usize>,
+}
 
 /// Reads the design and outputs of `args` and computes the indices of every output: a table, JSON
 /// and the indices themselves.
@@ -151,6 +157,13 @@ pub fn analyse(args: &AnalyzeArgs, mut params: Vec<Parameter>) -> anyhow::Result
     let mut text = String::new();
     let mut json = serde_json::Map::new();
     let mut analyses = Vec::new();
+    let base_samples = (args.method == AnalyzeMethod::Sobol).then(|| {
+        let step = crate::sensitivity::design::saltelli_step(
+            Factors::of(&params).len(),
+            args.second_order,
+        );
+        samples.rows.len() / step
+    });
     for (o, output) in outputs.names.iter().enumerate() {
         let y: Vec<f64> = outputs.rows.iter().map(|r| r[o]).collect();
         let fail =
@@ -169,7 +182,13 @@ pub fn analyse(args: &AnalyzeArgs, mut params: Vec<Parameter>) -> anyhow::Result
                 )
                 .map_err(fail)?;
                 json.insert(output.clone(), sobol_json(&indices));
-                sobol_table(&mut text, output, &indices, samples.rows.len());
+                sobol_table(
+                    &mut text,
+                    output,
+                    &indices,
+                    samples.rows.len(),
+                    base_samples,
+                );
                 analyses.push((output.clone(), Indices::Sobol(indices)));
             }
             AnalyzeMethod::Morris => {
@@ -187,7 +206,12 @@ pub fn analyse(args: &AnalyzeArgs, mut params: Vec<Parameter>) -> anyhow::Result
             }
         }
     }
-    Ok((text, json, analyses))
+    Ok(Analysis {
+        text,
+        json,
+        indices: analyses,
+        base_samples,
+    })
 }
 
 /// Outputs from a CSV of numbers, or from a sweep's `runs.csv` (header `run,sample,replication,
@@ -352,11 +376,20 @@ fn width(names: impl Iterator<Item = usize>) -> usize {
 }
 
 /// Factors sorted by total effect, largest first.
-fn sobol_table(text: &mut String, output: &str, indices: &[SobolIndex], rows: usize) {
+fn sobol_table(
+    text: &mut String,
+    output: &str,
+    indices: &[SobolIndex],
+    rows: usize,
+    base_samples: Option<usize>,
+) {
     let w = width(indices.iter().map(|i| i.factor.chars().count()));
+    let base = base_samples
+        .map(|n| format!(", N = {n} base samples"))
+        .unwrap_or_default();
     let _ = writeln!(
         text,
-        "Sobol indices of `{output}` ({rows} runs; ± = 95 % bootstrap interval)"
+        "Sobol indices of `{output}` ({rows} runs{base}; ± = 95 % bootstrap interval)"
     );
     let _ = writeln!(text, "{:<w$}  {:>16}  {:>16}", "factor", "S1", "ST");
     let mut sorted: Vec<&SobolIndex> = indices.iter().collect();

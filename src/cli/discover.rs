@@ -245,7 +245,7 @@ pub fn run(args: DiscoverArgs) -> anyhow::Result<()> {
         let source = crate::report::sensitivity::SourceInfo {
             what: args.runs.display().to_string(),
             count: x.len(),
-            of_runs: true,
+            base_samples: None,
             seed: None,
         };
         let files = crate::report::sensitivity::write_prim(&result, &source, args.lang, dir)?;

@@ -566,7 +566,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             report: None,
             lang: args.lang,
         };
-        let (_, _, analyses) = super::analyze::analyse(&analyze, params.clone())?;
+        let analyses = super::analyze::analyse(&analyze, params.clone())?.indices;
         let source = crate::report::sensitivity::SourceInfo {
             what: {
                 let hash = &scenario.content_hash()[..8.min(scenario.content_hash().len())];
@@ -577,7 +577,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
                 }
             },
             count: plan.runs() as usize,
-            of_runs: true,
+            base_samples: (args.design == DesignMethod::Saltelli).then_some(args.n),
             seed: Some(args.seed),
         };
         let names = super::analyze::factor_names(args.params.as_deref(), args.lang)?;

@@ -16,10 +16,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 const MAX_FACTORS: usize = 20;
 
 /// Sobol first-order (S1) and total (ST) indices of one output, sorted by ST, with 95 %
-/// bootstrap intervals.
+/// bootstrap intervals. The frame's title names the output.
 pub struct Tornado<'a> {
     pub indices: &'a [SobolIndex],
-    pub output: &'a str,
     pub lang: Lang,
 }
 
@@ -66,14 +65,6 @@ impl Figure for Tornado<'_> {
         let mut chart = ChartBuilder::on(&body)
             .margin(16)
             .margin_right(50)
-            .caption(
-                format!(
-                    "{}: {}",
-                    lang.pick("Sobol 敏感性指数", "Sobol sensitivity indices"),
-                    self.output
-                ),
-                font(CAPTION_PX),
-            )
             .x_label_area_size(60)
             .y_label_area_size(super::label_area(
                 &body,
@@ -153,7 +144,6 @@ impl Figure for Tornado<'_> {
 /// or non-linearity), one labelled point per parameter.
 pub struct MorrisScatter<'a> {
     pub indices: &'a [MorrisIndex],
-    pub output: &'a str,
     pub lang: Lang,
 }
 
@@ -177,14 +167,6 @@ impl Figure for MorrisScatter<'_> {
         let mut chart = ChartBuilder::on(area)
             .margin(20)
             .margin_right(60)
-            .caption(
-                format!(
-                    "{}: {}",
-                    lang.pick("Morris 筛选", "Morris screening"),
-                    self.output
-                ),
-                font(CAPTION_PX),
-            )
             .x_label_area_size(70)
             .y_label_area_size(120)
             .build_cartesian_2d(x0..x1, y0..y1)?;

@@ -141,13 +141,12 @@ impl Report {
                 let _ = write!(
                     h,
                     "<figure>\n<img alt=\"{}\" src=\"data:image/png;base64,{}\">\n\
-                     <figcaption><strong>{} {}.</strong> {} {}</figcaption>\n</figure>\n",
+                     <figcaption><strong>{} {}.</strong> {}</figcaption>\n</figure>\n",
                     esc(&f.title),
                     b64.encode(&png),
                     w.figure,
                     i + 1,
-                    esc(&f.title),
-                    esc(&f.caption)
+                    esc(&caption_text(&f.title, &f.caption, self.lang))
                 );
             }
             h.push_str("</section>\n");
@@ -195,13 +194,12 @@ impl Report {
                 let rel = f.png.strip_prefix(dir).unwrap_or(&f.png);
                 let _ = write!(
                     m,
-                    "\n![{}]({})\n\n**{} {}.** {} {}\n",
+                    "\n![{}]({})\n\n**{} {}.** {}\n",
                     f.title,
                     rel.display(),
                     w.figure,
                     i + 1,
-                    f.title,
-                    f.caption
+                    caption_text(&f.title, &f.caption, self.lang)
                 );
             }
         }
@@ -209,6 +207,23 @@ impl Report {
             table_md(&mut m, t);
         }
         m
+    }
+}
+
+/// A figure's title and caption as one text: the title ends as a sentence ("… final year. Sorted
+/// by …", "…的 Sobol 指数。按总效应排序…") unless it already ends with punctuation.
+fn caption_text(title: &str, caption: &str, lang: Lang) -> String {
+    let ended = title.ends_with(['.', '。', '!', '?', '！', '？', ':', '：']);
+    let stop = match (ended, lang.zh()) {
+        (true, _) => "",
+        (false, true) => "。",
+        (false, false) => ".",
+    };
+    let space = if lang.zh() { "" } else { " " };
+    if caption.is_empty() {
+        format!("{title}{stop}")
+    } else {
+        format!("{title}{stop}{space}{caption}")
     }
 }
 
@@ -314,3 +329,22 @@ figcaption { font-size: 8.5pt; color: #333; }
 @page { size: A4; margin: 10mm 11mm; }
 @media print { body { padding: 0; max-width: none; } }
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_figure_title_ends_as_a_sentence_before_its_caption() {
+        assert_eq!(
+            caption_text("Sobol indices of GDP", "Sorted by ST.", Lang::En),
+            "Sobol indices of GDP. Sorted by ST."
+        );
+        assert_eq!(
+            caption_text("GDP 的 Sobol 指数", "按总效应排序。", Lang::Zh),
+            "GDP 的 Sobol 指数。按总效应排序。"
+        );
+        assert_eq!(caption_text("Done.", "More.", Lang::En), "Done. More.");
+        assert_eq!(caption_text("Map", "", Lang::En), "Map.");
+    }
+}

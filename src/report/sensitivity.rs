@@ -14,9 +14,11 @@ use std::path::Path;
 pub struct SourceInfo {
     /// The files, or the sweep and its scenario's hash.
     pub what: String,
-    /// Rows analysed: runs of a sweep, or samples of a design.
+    /// Rows analysed: runs of the model (of a sweep, or one per row of a design).
     pub count: usize,
-    pub of_runs: bool,
+    /// A Saltelli design's base samples N (its rows are N·(k + 2) model runs); a reader judges
+    /// the intervals by N, not by the rows.
+    pub base_samples: Option<usize>,
     /// The design's or the bootstrap's seed, where there is one.
     pub seed: Option<u64>,
 }
@@ -25,29 +27,27 @@ impl SourceInfo {
     fn line(&self, lang: Lang) -> String {
         let version = env!("CARGO_PKG_VERSION");
         let (unit, seed) = if lang.zh() {
-            (
-                if self.of_runs {
-                    "次模拟"
-                } else {
-                    "个样本"
-                },
-                self.seed.map(|s| format!("，种子 {s}")),
-            )
+            ("次模拟", self.seed.map(|s| format!("，种子 {s}")))
         } else {
-            (
-                if self.of_runs { "runs" } else { "samples" },
-                self.seed.map(|s| format!(", seed {s}")),
-            )
+            ("runs", self.seed.map(|s| format!(", seed {s}")))
         };
         let seed = seed.unwrap_or_default();
+        let base = self.base_samples.map(|n| {
+            if lang.zh() {
+                format!("，N = {n} 个基样本")
+            } else {
+                format!(", N = {n} base samples")
+            }
+        });
+        let base = base.unwrap_or_default();
         if lang.zh() {
             format!(
-                "来源：chancheng {version}；{}；{} {unit}{seed}",
+                "来源：chancheng {version}；{}；{} {unit}{base}{seed}",
                 self.what, self.count
             )
         } else {
             format!(
-                "Source: chancheng {version}; {}; {} {unit}{seed}",
+                "Source: chancheng {version}; {}; {} {unit}{base}{seed}",
                 self.what, self.count
             )
         }
@@ -142,7 +142,6 @@ pub fn write(
         // Figures and headings name the output as a reader knows it; tables keep its id too,
         // so that a reader can find the column in `runs.csv`.
         let label = output_label(output, lang);
-        let drawn = tidy(&label);
         let caption = if label == *output {
             label.clone()
         } else {
@@ -152,7 +151,7 @@ pub fn write(
             Indices::Sobol(v) => {
                 sobol = true;
                 let title = if lang.zh() {
-                    format!("{label} 的 Sobol 指数")
+                    format!("{label}的 Sobol 指数")
                 } else {
                     format!("Sobol indices of {label}")
                 };
@@ -166,10 +165,9 @@ pub fn write(
                 let paths = save(
                     &Tornado {
                         indices: &drawn_indices,
-                        output: &drawn,
                         lang,
                     },
-                    &title,
+                    &tidy(&title),
                     &src,
                     &path,
                 )?;
@@ -220,17 +218,13 @@ pub fn write(
             }
             Indices::Morris(v) => {
                 let title = if lang.zh() {
-                    format!("{label} 的 Morris 筛选")
+                    format!("{label}的 Morris 筛选")
                 } else {
                     format!("Morris screening of {label}")
                 };
                 let paths = save(
-                    &MorrisScatter {
-                        indices: v,
-                        output: &drawn,
-                        lang,
-                    },
-                    &title,
+                    &MorrisScatter { indices: v, lang },
+                    &tidy(&title),
                     &src,
                     &path,
                 )?;

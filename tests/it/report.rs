@@ -160,7 +160,6 @@ fn every_figure_kind_renders_in_both_languages_with_the_embedded_font() {
         let t = save(
             &chancheng::plot::sensitivity::Tornado {
                 indices: &sobol,
-                output: "pendulum_index@2035",
                 lang,
             },
             "Sobol",
@@ -172,7 +171,6 @@ fn every_figure_kind_renders_in_both_languages_with_the_embedded_font() {
         let m = save(
             &chancheng::plot::sensitivity::MorrisScatter {
                 indices: &morris,
-                output: "gdp@2035",
                 lang,
             },
             "Morris",

@@ -136,6 +136,25 @@ fn sobol_indices_of_the_ishigami_function() {
     let s12 = v["y"]["x1"]["S2"]["x2"].as_f64().unwrap_or(f64::NAN);
     assert!((s13 - 0.2437).abs() < 0.05, "S13 {s13}");
     assert!(s12.abs() < 0.05, "S12 {s12}");
+    // The table states N beside the rows: a reader judges the intervals by N.
+    let table = ok(&[
+        "analyze",
+        "--method",
+        "sobol",
+        "--params",
+        p,
+        "--samples",
+        s,
+        "--outputs",
+        outputs.to_str().expect("path"),
+        "--second-order",
+        "--resamples",
+        "10",
+    ]);
+    assert!(
+        table.contains("(131072 runs, N = 16384 base samples;"),
+        "{table}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
