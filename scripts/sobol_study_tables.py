@@ -56,7 +56,7 @@ def main(argv):
     n = len(rows) // block
     independent = [r for i, r in enumerate(rows) if i % block in (0, block - 1)]
     print(f"Spread of the outputs over the {len(independent):,} independent samples "
-          f"(the A and B rows of N = {n:,} base samples), December 2035:\n")
+          f"(the A and B rows of N = {n:,} base samples), means over 2035 (the run's last 12 months):\n")
     print("| output | mean | 5 % | median | 95 % |")
     print("|---|---:|---:|---:|---:|")
     for key, (label, scale, dp) in OUTPUTS.items():
