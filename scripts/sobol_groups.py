@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Write the grouped [uncertainty] table of the baseline Sobol study.
 
-The baseline's own [uncertainty] table has no groups (418 parameters: a Saltelli design over them
-would need N·420 runs). This script copies every range unchanged and gives it one of seven groups,
+The baseline's own [uncertainty] table has no groups (420 parameters: a Saltelli design over them
+would need N·422 runs). This script copies every range unchanged and gives it one of seven groups,
 by what a planner would call the block of assumptions, so a grouped design needs N·9 runs.
 
-    python3 scripts/sobol_groups.py > docs/studies/baseline-sobol-2035/groups.toml
+    python3 scripts/sobol_groups.py > docs/studies/baseline-sobol-2035/n2048/groups.toml
 
 Rerun it when the baseline's ranges change; the study's report names the commit it ran on.
 """
