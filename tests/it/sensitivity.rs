@@ -96,7 +96,7 @@ fn sobol_indices_of_the_ishigami_function() {
     let outputs = dir.join("outputs.csv");
     let y: Vec<Vec<f64>> = rows.iter().map(|x| vec![ishigami(x)]).collect();
     write_outputs(&outputs, &["y"], &y);
-    let json = ok(&[
+    let analyze = [
         "analyze",
         "--method",
         "sobol",
@@ -107,9 +107,8 @@ fn sobol_indices_of_the_ishigami_function() {
         "--outputs",
         outputs.to_str().expect("path"),
         "--second-order",
-        "--format",
-        "json",
-    ]);
+    ];
+    let json = ok(&[&analyze[..], &["--format", "json"]].concat());
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     let expected = [
         ("x1", 0.3139, 0.5576),
@@ -137,20 +136,7 @@ fn sobol_indices_of_the_ishigami_function() {
     assert!((s13 - 0.2437).abs() < 0.05, "S13 {s13}");
     assert!(s12.abs() < 0.05, "S12 {s12}");
     // The table states N beside the rows: a reader judges the intervals by N.
-    let table = ok(&[
-        "analyze",
-        "--method",
-        "sobol",
-        "--params",
-        p,
-        "--samples",
-        s,
-        "--outputs",
-        outputs.to_str().expect("path"),
-        "--second-order",
-        "--resamples",
-        "10",
-    ]);
+    let table = ok(&[&analyze[..], &["--resamples", "10"]].concat());
     assert!(
         table.contains("(131072 runs, N = 16384 base samples;"),
         "{table}"
