@@ -16,12 +16,12 @@ import sys
 
 # Outputs as the study names them: label, scale (divide by), decimals.
 OUTPUTS = {
-    "gdp@final": ("GDP (bn CNY/yr)", 1e9, 1),
+    "gdp@final": ("GDP (bn CNY/yr, 2015 prices)", 1e9, 1),
     "employment@final": ("employment in modelled firms", 1, 0),
     "pendulum_index@final": ("pendulum index", 1, 3),
     "coupling_coordination@final": ("D", 1, 3),
     "zone_residents@final": ("zone residents", 1, 0),
-    "debt_incl_ppp@final": ("debt incl. PPP (bn CNY)", 1e9, 2),
+    "debt_incl_ppp@final": ("debt incl. PPP (bn CNY, 2015 prices)", 1e9, 2),
     "max:debt_to_revenue": ("highest debt/revenue over the run", 1, 2),
 }
 TARGET = [
